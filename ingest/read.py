@@ -1,0 +1,181 @@
+"""Read a file of minutes into `SourceText`.
+
+Markup is blanked out rather than removed: every character of the decoded file keeps
+its offset, so a span into `SourceText.text` is also a span into the file's
+characters and its line numbers are the file's own. Headings that only markup shows
+(Markdown `#` lines, lines in bold, HTML <h1>-<h6>) are remembered in
+`SourceText.headings`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from ingest.errors import UnreadableFile
+from ingest.models import SourceText
+
+__all__ = ["read_file", "read_bytes", "sniff_format", "TEXT_FORMATS"]
+
+TEXT_FORMATS = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md"}
+MAX_BYTES = 64 * 1024 * 1024
+"""Larger files are refused: real minutes are far smaller, and the extractor is linear."""
+
+
+def read_file(path: str | Path) -> SourceText:
+    """Read and decode one file.
+
+    Raises:
+        UnreadableFile: missing, empty, binary, too large, or an unsupported format.
+    """
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        if size > MAX_BYTES:
+            raise UnreadableFile(str(p), f"file is {size // 2**20} MB; the limit is 64 MB")
+        data = p.read_bytes()
+    except IsADirectoryError as exc:
+        raise UnreadableFile(str(p), "is a directory") from exc
+    except FileNotFoundError as exc:
+        raise UnreadableFile(str(p), "no such file") from exc
+    except PermissionError as exc:
+        raise UnreadableFile(str(p), "permission denied") from exc
+    return read_bytes(data, str(p))
+
+
+def sniff_format(data: bytes, name: str) -> str:
+    """The format from the content first, the extension second."""
+    head = data[:2048].lstrip()
+    if head.startswith(b"%PDF"):
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        return "docx" if name.lower().endswith(".docx") else "zip"
+    suffix = Path(name).suffix.lower()
+    if suffix in TEXT_FORMATS:
+        return TEXT_FORMATS[suffix]
+    if head[:1] in (b"<",) and re.search(rb"<(html|body|!doctype)", head[:512], re.I):
+        return "html"
+    if data.startswith(b"---\n") or data.startswith(b"---\r\n"):
+        return "md"
+    return "txt"
+
+
+def read_bytes(data: bytes, path: str = "<bytes>") -> SourceText:
+    """Decode bytes of a text or Markdown file into `SourceText`."""
+    if not data.strip():
+        raise UnreadableFile(path, "file is empty")
+    fmt = sniff_format(data, path)
+    if fmt not in ("txt", "md"):
+        raise UnreadableFile(path, f"{fmt} files are not supported yet (only .txt and .md)")
+    sample = data[:65536]
+    if b"\x00" in sample or _binary_share(sample) > 0.10:
+        raise UnreadableFile(path, "looks like a binary file, not text")
+    text, encoding = _decode(data)
+    sha = hashlib.sha256(data).hexdigest()
+    source = SourceText(path=path, sha256=sha, format=fmt, text=text, encoding=encoding)
+    if fmt == "md":
+        _blank_front_matter(source)
+        _blank_markdown(source)
+    _blank_html_tags(source)
+    source.line_starts = [0] + [m.end() for m in re.finditer(r"\n", source.text)]
+    return source
+
+
+def _binary_share(sample: bytes) -> float:
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
+    return controls / max(len(sample), 1)
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    if data.startswith(b"\xef\xbb\xbf"):
+        # a BOM becomes one blank so offsets still match the decoded characters
+        return " " + data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        # Word-era minutes saved as "ANSI": cp1252 maps every byte except five
+        return data.decode("cp1252", errors="replace"), "cp1252"
+
+
+def _blank(text: str, start: int, end: int) -> str:
+    """Replace text[start:end] by spaces, keeping newlines."""
+    return text[:start] + re.sub(r"[^\n]", " ", text[start:end]) + text[end:]
+
+
+FRONT_MATTER = re.compile(r"\A\s*---[ \t]*\r?\n(.*?)\r?\n---[ \t]*\r?\n", re.S)
+
+
+def _blank_front_matter(source: SourceText) -> None:
+    m = FRONT_MATTER.match(source.text)
+    if not m:
+        return
+    for line in m.group(1).splitlines():
+        key, _, value = line.partition(":")
+        value = value.strip().strip("\"'")
+        if key.strip() == "title" and value:
+            source.title_hint = value
+        elif key.strip() == "date" and value:
+            source.date_hint = value[:10]
+    source.text = _blank(source.text, m.start(), m.end())
+
+
+MD_HEADING = re.compile(r"^[ \t]{0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$", re.M)
+MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")
+MD_LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
+HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>|&nbsp;")
+HTML_HEADING = re.compile(r"<h[1-6][^>]*>(.*?)</h[1-6]>", re.I | re.S)
+BOLD_LINE = re.compile(r"^[ \t]*(?:\d+[.)][ \t]+)?(\*\*|__)(.+?)\1", re.M)
+
+
+def _blank_markdown(source: SourceText) -> None:
+    text = source.text
+    headings: list[tuple[int, int]] = []
+    for m in MD_HEADING.finditer(text):
+        headings.append((m.start(2), m.end(2)))
+        text = _blank(text, m.start(1), m.start(2))
+    for m in BOLD_LINE.finditer(text):
+        headings.append((m.start(2), m.end(2)))
+    for m in MD_LINK.finditer(text):
+        text = _blank(text, m.start(), m.start(1))
+        text = _blank(text, m.end(1), m.end())
+    # emphasis can nest (**_x_**): strip until nothing changes
+    while True:
+        new = text
+        for m in MD_EMPHASIS.finditer(text):
+            mark = len(m.group(1))
+            if mark == 1 and m.group(1) == "_" and _inside_word(text, m.start(), m.end()):
+                continue
+            new = _blank(new, m.start(), m.start() + mark)
+            new = _blank(new, m.end() - mark, m.end())
+        if new == text:
+            break
+        text = new
+    text = re.sub(r"\\([\\`*_{}\[\]()#+\-.!])", r" \1", text)
+    source.text = text
+    source.headings.extend(_strip_span(text, s, e) for s, e in headings)
+
+
+def _inside_word(text: str, start: int, end: int) -> bool:
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    return before.isalnum() or after.isalnum()
+
+
+def _blank_html_tags(source: SourceText) -> None:
+    text = source.text
+    if "<" not in text:
+        return
+    for m in HTML_HEADING.finditer(text):
+        source.headings.append(_strip_span(text, m.start(1), m.end(1)))
+    source.text = HTML_TAG.sub(lambda m: " " * len(m.group()), text)
+
+
+def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return (start, end)
