@@ -177,6 +177,9 @@ class MinutesRecord:
     source: Source
     meeting: Meeting
     attendees: list[Attendee] = field(default_factory=list)
+    """Everyone recorded as present or in attendance."""
+    apologies: list[Attendee] = field(default_factory=list)
+    """People who sent apologies or were absent: kept apart from the attendees."""
     agenda_items: list[AgendaItem] = field(default_factory=list)
     statements: list[Statement] = field(default_factory=list)
     actions: list[Action] = field(default_factory=list)

@@ -1,0 +1,299 @@
+"""Attendance: who was present, in attendance, or sent apologies.
+
+Reads the usual forms: "Present: Cllrs A, B and the Clerk.", "Those attending: Cllr D
+Clements (Chair), ...", an "Attendance:" label followed by "- Name Role (ABBR)" lines,
+"THOSE PRESENT WERE: Mayor Adams, Presiding; Commissioners Fish, Fritz ...",
+"OFFICERS IN ATTENDANCE: Name, Role; ...", "Apologies: ...", "Members of the public –
+...", and people co-opted during the meeting.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from importlib import resources
+
+from ingest.models import APOLOGIES, IN_ATTENDANCE, PRESENT, Attendee
+from ingest.people import TITLES, split_title
+
+__all__ = ["parse_attendance_block", "find_attendance", "role_words", "role_labels"]
+
+STATUS_LABELS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"\b(apologies(?: for absence)?(?: were received from| received from)?|absent)\b", re.I), APOLOGIES),
+    (re.compile(r"\b(officers in attendance|in attendance|also present|also attending|members of the public|public)\b", re.I), IN_ATTENDANCE),
+    (re.compile(r"\b(those present(?: were)?|present|those attending|attendance|attendees|members present)\b", re.I), PRESENT),
+]
+LABEL_RE = re.compile(
+    r"(?P<label>\b(?:apologies(?: for absence)?(?: were received from| received from)?|absent|"
+    r"officers in attendance|in attendance|also present|also attending|"
+    r"those present(?: were)?|members present|present|those attending|attendance|attendees)"
+    r"\s*(?::-?|–|-)|\bmembers of the public\s*(?::|–|-))\s*",
+    re.I,
+)
+
+
+@functools.lru_cache(maxsize=1)
+def role_labels() -> dict[str, str]:
+    """Every role label and short form in ontology/roles.ttl -> its preferred label."""
+    import rdflib
+    from rdflib.namespace import SKOS
+
+    g = rdflib.Graph()
+    g.parse(source=str(resources.files("ontology") / "roles.ttl"), format="turtle")
+    out: dict[str, str] = {}
+    for concept, pref in g.subject_objects(SKOS.prefLabel):
+        out[str(pref).lower()] = str(pref)
+        for alt in g.objects(concept, SKOS.altLabel):
+            out[str(alt).lower()] = str(pref)
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def role_words() -> frozenset[str]:
+    """Capitalised words that begin or make up a role ("Policy", "Officer", "Chief")."""
+    words = set()
+    for label in role_labels():
+        for w in re.split(r"[\s,/&]+", label):
+            if w and w not in {"of", "the", "and", "to", "at", "for"}:
+                words.add(w.lower())
+    return frozenset(words | {"t/", "a/", "temporary", "acting", "interim", "presiding", "head"})
+
+
+def _is_role_text(text: str) -> bool:
+    """True when a piece of an entry is a role ("Clerk of the Council", "Presiding")."""
+    t = text.strip().strip(".")
+    if not t:
+        return False
+    if t.lower() in role_labels():
+        return True
+    tokens = re.split(r"\s+", t)
+    if tokens[0].lower() in {"the", "a"} and len(tokens) > 1 and tokens[1].lower() in role_words():
+        return False  # "the Clerk" names a person
+    if any(w in {"of", "the", "at", "for", "and"} for w in tokens[1:]) and tokens[0].lower() in role_words():
+        return True
+    return tokens[-1].lower().rstrip(".") in role_words() and tokens[0].lower() in role_words()
+
+
+NAME_TOKEN = r"(?:[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)*|[A-Z]\.?|Mc[A-Z][a-z]+|O'[A-Z][a-z]+)"
+PLURAL_TITLE = re.compile(r"^(Cllrs|Councillors|Commissioners|Messrs)\.?\s+(.*)$", re.S)
+ABBR_TAIL = re.compile(r"\((?P<inner>[^()]{1,60})\)\s*$")
+
+
+def parse_entry(text: str, status: str, group_role: str | None = None) -> Attendee | None:
+    """One entry of an attendance list: "Cllr D Clements (Chair)", "John Campion Police and
+    Crime Commissioner (PCC)", "Karla Moore-Love, Clerk of the Council", "the Clerk"."""
+    raw = re.sub(r"\s+", " ", text).strip(" .,;:–-")
+    if not raw or re.fullmatch(r"[\d\s]+", raw):
+        return None
+    if re.match(r"^(\d+|a|an|several|some|two|three|four|five|no)\s+(members? of the public|residents?|others?)", raw, re.I):
+        return None
+    if re.fullmatch(r"(none|nil|n/?a|no one present|none received)", raw, re.I):
+        return None
+    abbrev = None
+    role = None
+    m = ABBR_TAIL.search(raw)
+    if m:
+        inner = m.group("inner").strip()
+        raw = raw[: m.start()].strip()
+        if re.fullmatch(r"[A-Z][A-Za-z]?(?:/\s?)?[A-Z]{1,5}|[A-Z]{2,6}", inner.replace(" ", "")) and not inner.istitle():
+            abbrev = inner.replace(" ", "")
+        else:
+            role = inner
+    name_part, _, role_part = raw.partition(", ")
+    if role_part:
+        role = role_part + (f" ({role})" if role else "")
+    if name_part.lower().startswith("the "):
+        who = name_part[4:].strip()
+        return Attendee(name=name_part, role=role or _pref(who) or who, abbrev=abbrev, status=status)
+    title, rest = split_title(name_part)
+    # split "John Campion Police and Crime Commissioner" into name + role at the first role word
+    tokens = rest.split(" ")
+    cut = len(tokens)
+    for i, tok in enumerate(tokens):
+        if i >= 1 and (tok.lower() in role_words() or tok.lower().startswith(("t/", "a/"))):
+            cut = i
+            break
+    name = " ".join(tokens[:cut]).strip()
+    inline_role = " ".join(tokens[cut:]).strip()
+    if inline_role:
+        role = inline_role + (f" ({role})" if role and not role_part else "")
+    if not name or not re.fullmatch(rf"{NAME_TOKEN}(?: {NAME_TOKEN}){{0,4}}", name):
+        if title and not name:
+            return None
+        if not re.match(r"^[A-Z]", name or ""):
+            return None
+    if title and _pref(title) and not role:
+        role = title
+    elif title and role_part and _pref(title) and title.lower() not in role.lower():
+        role = f"{title}, {role}"
+    elif title and role and _pref(title) and title.lower() not in role.lower():
+        role = f"{title} ({role})" if not role_part else role
+    if group_role and not role:
+        role = group_role
+    elif group_role and role and group_role.lower() not in role.lower() and title and not _pref(title):
+        role = f"{role}"
+    return Attendee(name=name, role=role, abbrev=abbrev, status=status, title=title)
+
+
+def _pref(word: str) -> str | None:
+    return role_labels().get(word.strip().lower())
+
+
+def _split_entries(text: str) -> list[tuple[str, str | None]]:
+    """Split a run of attendance into (entry, group role) pairs."""
+    text = re.sub(r"\s+", " ", text).strip()
+    out: list[tuple[str, str | None]] = []
+    chunks = re.split(r";\s*(?:and\s+)?", text) if ";" in text else [text]
+    for chunk in chunks:
+        chunk = chunk.strip().rstrip(".")
+        group_role = None
+        pm = PLURAL_TITLE.match(chunk)
+        prefix = ""
+        if pm:
+            plural = pm.group(1)
+            singular = {"Cllrs": "Councillor", "Councillors": "Councillor", "Commissioners": "Commissioner", "Messrs": "Mr"}[plural]
+            chunk = pm.group(2)
+            group_role = singular if singular != "Mr" else None
+            prefix = ""
+        pieces = [re.sub(r"^and\s+", "", p.strip()) for p in re.split(r",\s*|\s+and\s+|\s*&\s*", chunk) if p.strip()]
+        entries: list[tuple[str, str | None]] = []
+        for piece in pieces:
+            if entries and _is_role_text(piece) and not piece.lower().startswith("the "):
+                prev, g = entries[-1]
+                entries[-1] = (prev + ", " + piece if ", " not in prev else prev + " " + piece, g)
+                continue
+            starts_titled = any(piece.startswith(t + " ") for t in TITLES)
+            entries.append((prefix + piece, None if starts_titled else group_role))
+        out.extend(entries)
+    return out
+
+
+def parse_attendance_block(text: str, status: str, group: str | None = None) -> list[Attendee]:
+    """All people of one labelled run ("Present: ..." without the label)."""
+    people = []
+    # "Members of the public – CSO Jones & Beth Winstone" inside a Present line
+    parts = re.split(r"(?i)\.?\s*\b(members of the public)\s*(?:[:–-])\s*", text)
+    segments: list[tuple[str, str, str | None]] = [(parts[0], status, group)]
+    for i in range(1, len(parts) - 1, 2):
+        segments.append((parts[i + 1], IN_ATTENDANCE, "Member of the public"))
+    for seg_text, seg_status, group in segments:
+        for entry, group_role in _split_entries(seg_text):
+            person = parse_entry(entry, seg_status, group_role or group)
+            if person:
+                if group and person.title and _pref(person.title):
+                    person.role = person.title
+                people.append(person)
+    return people
+
+
+def find_attendance(header: str, items: list[tuple[str, str]]) -> list[Attendee]:
+    """Attendees from the header text and from items such as "Apologies for absence".
+
+    Args:
+        header: the header region of the document.
+        items: (title, body text) of agenda items, for apologies recorded as an item.
+    """
+    people: list[Attendee] = []
+    labels = list(LABEL_RE.finditer(header))
+    for i, m in enumerate(labels):
+        end = labels[i + 1].start() if i + 1 < len(labels) else len(header)
+        body = header[m.end() : end]
+        # an attendance run ends at a blank line followed by prose, or at a full stop + newline
+        body = re.split(r"\n\s*\n|\.\s*\n(?=[A-Z][a-z]+ [a-z])", body)[0]
+        label = m.group("label").lower()
+        status = next(s for rx, s in STATUS_LABELS if rx.search(label))
+        lines = [ln.strip() for ln in body.split("\n") if ln.strip()]
+        if lines and all(ln.startswith(("-", "•", "*", "·", "–")) for ln in lines):
+            for ln in lines:
+                person = parse_entry(ln.lstrip("-•*·– "), status)
+                if person:
+                    people.append(person)
+        else:
+            group = "Member of the public" if "public" in label else None
+            people.extend(parse_attendance_block(body, status, group))
+    for title, body in items:
+        if re.search(r"\bapologies\b", title, re.I):
+            people.extend(parse_attendance_block(body, APOLOGIES))
+    return _dedupe(people)
+
+
+def _dedupe(people: list[Attendee]) -> list[Attendee]:
+    seen: dict[str, Attendee] = {}
+    out = []
+    for p in people:
+        key = p.name.lower()
+        if key in seen:
+            if p.status == APOLOGIES:
+                seen[key].status = APOLOGIES
+            continue
+        seen[key] = p
+        out.append(p)
+    return out
+
+
+def find_coopted(text: str) -> list[Attendee]:
+    """People co-opted during the meeting ("Mrs A B and Mrs C D had put their names forward
+    for co-option ... took their places as councillors")."""
+    out = []
+    for sent in re.split(r"(?<=[.!?])\s+", text):
+        if not re.search(r"\bco-?opt", sent, re.I):
+            continue
+        names = re.findall(
+            r"(?:(?:Mrs|Mr|Ms|Miss|Dr)\.?\s+)?([A-Z][a-z]+(?:[-'][A-Z][a-z]+)? [A-Z][a-z]+(?:-[A-Z][a-z]+)?)", sent
+        )
+        for n in names:
+            if n.split()[0].lower() in role_words() or n.split()[0] in {"The", "They", "Council"}:
+                continue
+            out.append(Attendee(name=n, role="Councillor (co-opted at this meeting)", status=PRESENT))
+    return out
+
+
+def complete_names(people: list[Attendee], text: str) -> None:
+    """Give a surname-only attendee the full name the document uses elsewhere.
+
+    "Commissioners Fish, Fritz" in the attendance and "Commissioner Nick Fish" later:
+    the attendee becomes "Nick Fish". Only a form written with the same title or role
+    counts, and only when it is the one such form in the document.
+    """
+    for p in people:
+        if " " in p.name or not p.name[:1].isupper():
+            continue
+        cues = {c for c in (p.title, p.role) if c}
+        cues |= {k for k, v in role_labels().items() if v == _pref(p.role or "") and k}
+        found = set()
+        for cue in cues:
+            for m in re.finditer(
+                rf"\b{re.escape(cue)}\.?\s+([A-Z][a-z]+)\s+{re.escape(p.name)}\b", text, re.I
+            ):
+                if m.group(1)[0].isupper() and m.group(1).lower() not in role_words():
+                    found.add(m.group(1))
+        if len(found) == 1:
+            p.name = f"{found.pop()} {p.name}"
+
+
+INVITE = re.compile(r"\b(?:invited|welcomed|introduced)\b(?P<rest>[^.]*)", re.I)
+
+
+def find_invited(text: str) -> list[Attendee]:
+    """Presenters and guests named where the chair invites or welcomes them:
+    "Chair invited representatives from Norfolk Constabulary, Inspector A B, Mr C D,
+    Business Liaison Manager, and E F, ... to present ..." -> A B, C D, E F."""
+    out: list[Attendee] = []
+    for m in INVITE.finditer(text):
+        rest = re.split(r"\s+to\s+[a-z]+\b", m.group("rest"))[0]
+        org = None
+        om = re.match(r"\s*(?:the\s+)?(?:representatives?|members?|officers?|guests?)?\s*(?:from|of)\s+"
+                      r"(?P<org>(?:[A-Z][\w&'’-]*\s?)+),", rest)
+        if om:
+            org = om.group("org").strip()
+            rest = rest[om.end():]
+        for entry, _group in _split_entries(rest):
+            person = parse_entry(entry, IN_ATTENDANCE)
+            if not person or len(person.name.split()) < 2:
+                continue
+            if not re.fullmatch(rf"{NAME_TOKEN}(?: {NAME_TOKEN}){{1,3}}", person.name):
+                continue
+            if person.title and _pref(person.title) and org and (not person.role or person.role == person.title):
+                person.role = f"{person.title}, {org}"
+            out.append(person)
+    return out

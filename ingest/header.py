@@ -1,0 +1,149 @@
+"""The meeting itself: title, date, venue, chair, minute-taker, body, kind, next meeting."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from ingest.dates import find_dates, find_times, parse_date
+from ingest.models import Attendee, Meeting, NextMeeting, SourceText
+
+__all__ = ["read_meeting", "read_next_meeting", "meeting_kind"]
+
+LABELLED = re.compile(
+    r"^\s*(?P<key>date|time|venue|location|place|chair(?:ed by)?|minutes(?: taken)?(?: by)?|"
+    r"minute[- ]taker|clerk|title|meeting)\s*[:\-–]\s*(?P<value>.+?)\s*$",
+    re.I | re.M,
+)
+HELD = re.compile(
+    r"(?P<title>(?:(?!\s{2,})[^.\n])*?\bmeeting\b(?:(?!\s{2,})[^.\n])*?)\s+(?:was\s+)?held\b", re.I
+)
+VENUE_AFTER_HELD = re.compile(
+    r"\bheld\b(?:[^.\n]|\.(?=\d))*?\b(?:in|at)\s+(?:the\s+)?(?P<venue>[A-Z][^.;\n]*?)"
+    r"(?=,?\s+(?:at|on|commencing|starting)\s+(?:\d|Mon|Tue|Wed|Thu|Fri|Sat|Sun)|\.\s|\.?\s*$|\.?\n)"
+)
+BODY = re.compile(
+    r"\b(?P<body>(?:[A-Z][\w'’-]+\s+){1,4}(?:Parish|Town|Community|City|County|Borough|District|"
+    r"Metropolitan Borough)\s+Council|(?:[A-Z][\w'’-]+\s+){1,3}Police and Crime (?:Panel|Commissioner)|"
+    r"(?:[A-Z][\w'’-]+\s+){1,4}(?:Board|Committee|Panel|Trust|Authority))\b"
+)
+KINDS = [
+    ("performance", r"\bperformance\b|holding to account|accountability"),
+    ("panel", r"\bpanel\b"),
+    ("committee", r"\bcommittee\b"),
+    ("board", r"\bboard\b"),
+    ("council", r"\bcouncil\b"),
+]
+
+
+def meeting_kind(text: str) -> str | None:
+    """A coarse kind of meeting from its title or body."""
+    for kind, pattern in KINDS:
+        if re.search(pattern, text, re.I):
+            return kind
+    return None
+
+
+def read_meeting(source: SourceText, header: str, attendees: list[Attendee]) -> Meeting:
+    """The meeting fields from the header region (and the attendance already read)."""
+    meeting = Meeting()
+    labels = {m.group("key").lower(): m.group("value") for m in LABELLED.finditer(header)}
+    for key, value in labels.items():
+        if key.startswith("date"):
+            d = parse_date(value)
+            meeting.date = d.isoformat() if d else None
+        elif key in ("venue", "location", "place"):
+            meeting.venue = value.strip()
+        elif key.startswith("chair"):
+            meeting.chair = value.strip()
+        elif key.startswith("minute"):
+            meeting.minutes_by = value.strip()
+        elif key == "title":
+            meeting.title = value.strip()
+    held = HELD.search(header)
+    if not meeting.title:
+        if held:
+            meeting.title = _clean(held.group("title"))
+        else:
+            meeting.title = _first_title_line(header)
+    if not meeting.date:
+        dates = find_dates(header)
+        if dates:
+            meeting.date = dates[0][2].isoformat()
+        elif source.date_hint:
+            meeting.date = source.date_hint
+    if not meeting.venue and (v := VENUE_AFTER_HELD.search(header)):
+        meeting.venue = _clean(v.group("venue"))
+    if not meeting.chair:
+        meeting.chair = _chair_from(attendees)
+    meeting.body = _body(header, meeting.title or "", source.text, attendees)
+    meeting.kind = meeting_kind(" ".join(filter(None, [meeting.title, meeting.body])))
+    return meeting
+
+
+def _clean(text: str) -> str:
+    text = re.sub(r"\s+", " ", text).strip(" ,;:-–")
+    return text
+
+
+def _first_title_line(header: str) -> str | None:
+    for line in header.splitlines():
+        line = line.strip()
+        if not line or LABELLED.match(line) or line.startswith(("-", "•")):
+            continue
+        if parse_date(line) and len(line) < 40:
+            continue  # a date line on its own is not the title
+        return _clean(line)
+    return None
+
+
+def _chair_from(attendees: list[Attendee]) -> str | None:
+    for a in attendees:
+        if a.role and re.search(r"\b(chair(man|woman|person)?|presiding)\b", a.role, re.I) and not re.search(
+            r"vice|deputy", a.role, re.I
+        ):
+            return f"{a.title} {a.name}" if a.title else a.name
+    return None
+
+
+def _body(header: str, title: str, text: str, attendees: list[Attendee]) -> str | None:
+    for candidate in (title, header):
+        m = BODY.search(candidate)
+        if m:
+            return _clean(m.group("body"))
+    m = re.search(r"\bmeeting of the (?P<body>[A-Za-z ,]+?)(?: was held| held|$)", title, re.I)
+    if m and "above" not in m.group("body").lower():
+        return _clean(m.group("body")).title()
+    if any(a.role and re.search(r"police and crime commissioner", a.role, re.I) for a in attendees):
+        force = re.search(r"\b((?:[A-Z][a-z]+ ){1,2})(?:Police|Constabulary)\b", text)
+        if force:
+            return f"{force.group(1).strip()} Police and Crime Commissioner"
+        return "Police and Crime Commissioner"
+    return None
+
+
+def read_next_meeting(title: str, body: str, meeting_date: str | None) -> NextMeeting | None:
+    """The next meeting from the item that announces it ("Date of next meeting: April 29th")."""
+    if not re.search(r"\bnext meeting\b", title + " " + body[:80], re.I):
+        return None
+    ref = date.fromisoformat(meeting_date) if meeting_date else None
+    nxt = NextMeeting()
+    dates = find_dates(body, ref)
+    if dates:
+        nxt.date = dates[0][2].isoformat()
+    times = find_times(body)
+    if times:
+        start = times[0][2].strftime("%H:%M")
+        end = times[1][2].strftime("%H:%M") if len(times) > 1 and times[1][0] - times[0][1] < 5 else None
+        nxt.time = f"{start}–{end}" if end else start
+    parts = [p.strip() for p in re.split(r"\s/\s?|\s?/\s", body) if p.strip()]
+    if len(parts) >= 3:
+        nxt.kind = parts[0] if not find_dates(parts[0]) else None
+        last = parts[-1]
+        if not find_dates(last) and not find_times(last):
+            nxt.venue = last.rstrip(".")
+    elif (v := re.search(r"\b(?:in|at)\s+(?:the\s+)?([A-Z][^.,\n]+)", body)) and not find_dates(v.group(1)):
+        nxt.venue = v.group(1).strip()
+    if not (nxt.date or nxt.time or nxt.venue):
+        return None
+    return nxt

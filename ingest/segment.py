@@ -1,0 +1,284 @@
+"""Split the text of minutes into a header, agenda items and paragraphs.
+
+Minutes show their structure in one of three ways, and each document is read by the
+one it uses most:
+
+- numbered minutes: "2674. Police Report: ...", "4.1 Finance", "18.11.5 Highways";
+- markup headings: Markdown `#`/bold lines, HTML <h1>-<h6> (from `ingest.read`);
+- bare heading lines: a short line without closing punctuation between paragraphs
+  (the first user's own minutes are written so).
+
+Inline agenda listings as exported from US council PDFs ("38 Request of ... (Report)")
+are found by their parenthesised item type.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ingest.models import AgendaItem, Paragraph, SourceText, Span
+
+__all__ = ["Segments", "segment", "lines_of", "Line"]
+
+
+@dataclass
+class Line:
+    text: str
+    """The line with surrounding blanks removed."""
+    start: int
+    end: int
+
+
+@dataclass
+class Segments:
+    header: list[Line] = field(default_factory=list)
+    """Lines before the first agenda item (title, date, attendance, ...)."""
+    items: list[AgendaItem] = field(default_factory=list)
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    mode: str = "plain"
+    """numbered | markup | plain | inline: which structure the document was read by."""
+
+
+def lines_of(text: str) -> list[Line]:
+    out = []
+    pos = 0
+    for raw in text.split("\n"):
+        stripped = raw.strip()
+        if stripped:
+            lead = len(raw) - len(raw.lstrip())
+            out.append(Line(stripped, pos + lead, pos + lead + len(stripped)))
+        pos += len(raw) + 1
+    return out
+
+
+NUMBERED = re.compile(
+    r"^(?P<num>(?:[A-Z]{1,3}[/ ]?)?\d{1,5}(?:\.\d{1,3}){0,3})(?:[.):]|\s-)?\s+(?P<rest>\S.*)$"
+)
+"""'2659. Police Report: ...', '4.1 Finance', '18.11.5 Highways', 'PC/12 Budget' — an item number."""
+
+# Lines that look like headings but are labels of the header or placeholders.
+PLACEHOLDER = re.compile(r"^(n/?a|none|nil|no report|tbc|-+|—)\.?$", re.I)
+LABEL = re.compile(
+    r"^(date|time|venue|location|place|chair(?:ed by)?|minutes(?: taken)?(?: by)?|clerk|present|"
+    r"attendance|attendees|apologies|in attendance|also present|those attending|those present|"
+    r"members present|officers present|absent)\b\s*[:\-–]",
+    re.I,
+)
+ACTION_LABEL = re.compile(r"^(action|actions|resolved|agreed|decision)s?\b\s*[:\-–]", re.I)
+MONEY_OR_TABLE = re.compile(r"(£|\$|€)\s?\d|\d+\.\d\d\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b")
+
+INLINE_ITEM = re.compile(
+    r"(?:^|\s{2,}|\)\s+|(?<=\s)(?=\*))\*?(?:S-)?(?P<num>\d{1,4})\s+(?P<title>[A-Z][^()]{8,600}?)\s+"
+    r"\((?:Communication|Report|Resolution|Ordinance|Emergency Ordinance|Second Reading[^)]*|"
+    r"Previous Agenda[^)]*|Motion|Proclamation|Presentation)[^)]*\)"
+)
+
+
+def segment(source: SourceText) -> Segments:
+    """Find the header, agenda items and paragraphs of one document."""
+    lines = lines_of(source.text)
+    heading_spans = {s for s, _ in source.headings}
+    numbered = [ln for ln in lines if _numbered_title(ln) is not None]
+    marked = [ln for ln in lines if _marked_heading(ln, source.headings)]
+    inline = list(INLINE_ITEM.finditer(source.text))
+    if len(inline) >= 5 and len(inline) > len(numbered):
+        return _segment_inline(source, lines, inline)
+    if len(numbered) >= 3:
+        mode = "numbered"
+    elif len(marked) >= 3:
+        mode = "markup"
+    else:
+        mode = "plain"
+    seg = Segments(mode=mode)
+    header_end = _header_end(lines) if mode == "plain" else -1
+    started = False
+    stack: list[tuple[int, int]] = []  # (depth, item index) for nesting numbered items
+    previous_heading = False
+    for i, ln in enumerate(lines):
+        title_span: Span | None = None
+        number: str | None = None
+        body_start: int | None = None
+        is_last = i == len(lines) - 1
+        marked_here = _marked_heading(ln, source.headings)
+        if mode == "numbered" and (hit := _numbered_title(ln)) is not None:
+            number, title_span, body_start = hit
+            if marked_here:
+                title_span, body_start = marked_here, marked_here[1]
+        elif marked_here and not LABEL.match(ln.text) and (mode != "numbered" or started):
+            title_span = marked_here
+            body_start = title_span[1]
+        elif (
+            mode == "plain"
+            and _looks_like_heading(ln, lines[i + 1] if not is_last else None)
+            and i > header_end
+        ):
+            title_span = (ln.start, ln.end)
+            body_start = ln.end
+        if title_span is not None and (mode != "plain" or not is_last):
+            title = _clean_title(source.text[title_span[0] : title_span[1]])
+            if title:
+                started = True
+                depth = number.count(".") if number and "." in number.rstrip(".") else 0
+                while stack and stack[-1][0] >= depth:
+                    stack.pop()
+                parent = stack[-1][1] if stack and number else None
+                if mode == "plain" and previous_heading and seg.items:
+                    parent = None
+                seg.items.append(
+                    AgendaItem(title=title, parent=parent, number=number, span=title_span)
+                )
+                if number:
+                    stack.append((depth, len(seg.items) - 1))
+                previous_heading = True
+                rest = _body_after(source.text, body_start or ln.end, ln.end)
+                if rest:
+                    seg.paragraphs.append(Paragraph(rest[2], rest[0], rest[1], len(seg.items) - 1))
+                    previous_heading = False
+                continue
+        previous_heading = False
+        if not started:
+            seg.header.append(ln)
+            continue
+        seg.paragraphs.append(Paragraph(ln.text, ln.start, ln.end, len(seg.items) - 1))
+    if heading_spans and not seg.items:
+        seg.mode = "plain"
+    return seg
+
+
+def _segment_inline(source: SourceText, lines: list[Line], hits: list[re.Match[str]]) -> Segments:
+    """Agenda listed inline (PDF text of US council minutes): items by their (type) marker."""
+    seg = Segments(mode="inline")
+    first = hits[0].start("num")
+    seg.header = [ln for ln in lines if ln.end <= first]
+    for m in hits:
+        title = _clean_title(m.group("title"))
+        seg.items.append(
+            AgendaItem(title=title, number=m.group("num"), span=(m.start("title"), m.end("title")))
+        )
+    # running text after the listing: transcript paragraphs (split at double spaces too)
+    last = hits[-1].end()
+    for ln in lines:
+        if ln.start < first:
+            continue
+        item = _item_at(hits, ln.start)
+        for start, end in _sentences_blocks(source.text, max(ln.start, 0), ln.end):
+            if end <= last and start < last:
+                pass
+            seg.paragraphs.append(Paragraph(source.text[start:end], start, end, item))
+    return seg
+
+
+def _item_at(hits: list[re.Match[str]], offset: int) -> int | None:
+    idx = None
+    for i, m in enumerate(hits):
+        if m.start("num") <= offset:
+            idx = i
+    return idx
+
+
+def _sentences_blocks(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Split a long PDF line at runs of 2+ spaces (the extractor's paragraph breaks)."""
+    out = []
+    pos = start
+    for m in re.finditer(r"\s{2,}", text[start:end]):
+        a, b = pos, start + m.start()
+        if text[a:b].strip():
+            out.append((a, b))
+        pos = start + m.end()
+    if text[pos:end].strip():
+        out.append((pos, end))
+    return out
+
+
+def _numbered_title(ln: Line) -> tuple[str, Span, int] | None:
+    """(number, title span, body start) for a numbered minute line."""
+    m = NUMBERED.match(ln.text)
+    if not m:
+        return None
+    num = m.group("num")
+    rest = m.group("rest")
+    # amounts, dates and times are not item numbers ("08/12/2014 ...", "10.00pm", "£30")
+    if re.match(r"^\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b", ln.text) or re.match(
+        r"^[\d.]+\s*(am|pm|a\.m\.|p\.m\.)", ln.text, re.I
+    ):
+        return None
+    if not (rest[:1].isupper() or rest[:1] in "*_\"'‘“"):
+        return None
+    if re.match(r"^\d+\.\d\d$", num):  # 30.88-like amounts
+        return None
+    rest_start = ln.start + m.start("rest")
+    # a bold title inside the line wins ("1. **To consider ...** None.")
+    title_text = rest
+    colon = re.search(r"\s*(?::-?|\s[-–]\s)\s*", rest)
+    if colon and colon.start() <= 90:
+        title_end = rest_start + colon.start()
+        body = rest_start + colon.end()
+    elif len(rest) <= 120 and not re.search(r"[.!?]$", rest.strip()):
+        title_end = rest_start + len(title_text)
+        body = title_end
+    else:
+        # "12. Councillor X reported ..." — a numbered paragraph whose first sentence is a title
+        first = re.search(r"(?<=[a-z0-9)])[.!?](\s|$)", rest)
+        if not first or first.start() > 120:
+            return None
+        title_end = rest_start + first.start()
+        body = rest_start + first.end()
+    return num, (rest_start, title_end), body
+
+
+def _marked_heading(ln: Line, headings: list[Span]) -> Span | None:
+    for s, e in headings:
+        if ln.start <= s < ln.end:
+            return (s, e)
+    return None
+
+
+def _header_end(lines: list[Line]) -> int:
+    """Index of the last header line: the run of labels ("Date:", "Attendance:") and lists.
+
+    Without labels near the top, the first line (the title) is the whole header.
+    """
+    end = 0
+    for i, ln in enumerate(lines[:60]):
+        if LABEL.match(ln.text):
+            end = i
+        elif end == i - 1 and end and ln.text.startswith(("-", "•", "*", "–", "·")):
+            end = i
+    return end
+
+
+STOP_TAIL = re.compile(r"[.!?;,]$")
+
+
+def _looks_like_heading(ln: Line, nxt: Line | None) -> bool:
+    text = ln.text
+    words = text.split()
+    if nxt is None or len(text) > 110 or len(words) > 16:
+        return False
+    if STOP_TAIL.search(text) or PLACEHOLDER.match(text) or LABEL.match(text):
+        return False
+    if ACTION_LABEL.match(text) or text.startswith(("-", "•", "*", "–")):
+        return False
+    if not (text[0].isupper() or text[0].isdigit()):
+        return False
+    if MONEY_OR_TABLE.search(text):
+        return False
+    # a heading is mostly capitalised words or short function words
+    return True
+
+
+def _clean_title(title: str) -> str:
+    title = re.sub(r"\s+", " ", title.replace("\xa0", " ")).strip()
+    title = title.strip("*_ ").rstrip(":-– ").strip()
+    return title
+
+
+def _body_after(text: str, body_start: int, line_end: int) -> tuple[int, int, str] | None:
+    """The rest of a heading line after its title, as a paragraph, if any."""
+    a = body_start
+    while a < line_end and (text[a].isspace() or text[a] in ":-–*_"):
+        a += 1
+    if a >= line_end:
+        return None
+    return a, line_end, text[a:line_end]

@@ -1,0 +1,146 @@
+"""Statements: who said what, attributed through the document's own people.
+
+Minutes report speech in the third person ("The T/CC stated that ...", "Cllr Evans
+re safe speed. ...", "PCC asked if ..."); transcripts write "Name: words". A statement
+runs from its speaker's mention to the next statement in the same paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ingest.models import Paragraph, Statement
+from ingest.people import TITLES, People
+
+__all__ = ["find_statements", "find_transcript_turns", "REPORTING_VERBS"]
+
+REPORTING_VERBS = frozenset(
+    """asked stated said explained outlined provided raised reported noted confirmed suggested
+    informed believes believed considers considered recognised recognized acknowledged expressed
+    inquired enquired responded replied added commented agreed advised queried mentioned proposed
+    seconded thanked welcomed invited made presented gave highlighted emphasised emphasized felt
+    requested declared updated offered undertook introduced summarised summarized clarified
+    indicated questioned challenged assured told described discussed reiterated argued accepted
+    warned urged pointed announced recommended sought spoke referred praised criticised
+    congratulated expressed remarked observed answered re will would is was has had
+    considers believes feels states says asks notes explains reports provides outlines
+    circulated tabled moved voted declined agreed promised wished hoped thinks thought""".split()
+)
+
+# a collective speaker: "Members", "the Board", "Councillors"
+COLLECTIVE = re.compile(
+    r"(?:^|(?<=[.;!?]))\s*(?P<who>(?:The\s+|the\s+)?(?:Members|Councillors|Board|Committee|Panel|Trustees|Council|Directors))\s+(?P<act>[a-z]+)\b"
+)
+
+
+def find_statements(paragraphs: list[Paragraph], people: People, text: str) -> list[Statement]:
+    """Statements in running paragraphs, in document order."""
+    out: list[Statement] = []
+    for para in paragraphs:
+        starts: list[tuple[int, int, str, str, str | None]] = []  # (start, act_end, mention, act, name)
+        for m in people.mentions(para.text):
+            after = para.text[m.end :]
+            am = re.match(r"\s+(?:(?:has|had|was|is)\s+)?(?P<act>[a-z]+)\b", after)
+            if not am or am.group("act") not in REPORTING_VERBS:
+                continue
+            if not _at_clause_start(para.text, m.start):
+                continue
+            name = m.person.name if m.person else None
+            starts.append((m.start, m.end + am.end(), m.text, am.group("act"), name))
+        for m in _unknown_speakers(para.text, people):
+            starts.append(m)
+        for m in COLLECTIVE.finditer(para.text):
+            if m.group("act") in REPORTING_VERBS:
+                starts.append((m.start("who"), m.end(), m.group("who"), m.group("act"), m.group("who").strip()))
+        starts.sort()
+        dedup: list[tuple[int, int, str, str, str | None]] = []
+        for s in starts:
+            if dedup and s[0] < dedup[-1][1]:
+                continue
+            dedup.append(s)
+        for i, (start, _act_end, mention, act, name) in enumerate(dedup):
+            end = dedup[i + 1][0] if i + 1 < len(dedup) else len(para.text)
+            body = para.text[start:end].rstrip(" ,;")
+            a = para.start + start
+            out.append(
+                Statement(
+                    speaker=name,
+                    mention=re.sub(r"^(?:the|The)\s+", "", mention).strip(),
+                    act=act,
+                    text=body,
+                    item=para.item,
+                    span=(a, a + len(body)),
+                )
+            )
+    return out
+
+
+def _at_clause_start(text: str, pos: int) -> bool:
+    """A speaker's mention opens its sentence or clause ("..., the T/DCC believed")."""
+    before = text[:pos].rstrip()
+    if not before:
+        return True
+    return before[-1] in ".;:!?,–-(" or before.endswith((" and", " but", " while", " whilst"))
+
+
+_TITLE_ALT = "|".join(re.escape(t) for t in TITLES)
+UNKNOWN = re.compile(
+    rf"(?:^|(?<=[.;!?]))\s*(?P<who>(?:(?:{_TITLE_ALT})\.?\s+)(?:[A-Z][a-z]+\s+)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?)\s+(?P<act>[a-z]+)\b"
+)
+
+
+def _unknown_speakers(text: str, people: People) -> list[tuple[int, int, str, str, str | None]]:
+    """Titled speakers not in the attendance ("Mr Les Bonnett reported ..."): kept as written."""
+    out = []
+    for m in UNKNOWN.finditer(text):
+        if m.group("act") not in REPORTING_VERBS:
+            continue
+        if people.resolve(m.group("who")) is not None:
+            continue
+        who = m.group("who")
+        out.append((m.start("who"), m.end(), who, m.group("act"), re.sub(rf"^(?:{_TITLE_ALT})\.?\s+", "", who)))
+    return out
+
+
+TURN = re.compile(
+    r"(?:(?<=\s\s)|(?<=^)|(?<=\n)|(?<=[.?!\]]\s))(?P<label>(?:[A-Z][\w.'’-]*\s){0,3}[A-Z][\w'’-]+"
+    r"(?:,\s[^:\n]{2,90}?)?|\*{3,}):\s+(?=\S)"
+)
+
+
+def find_transcript_turns(text: str, start: int, people: People) -> list[Statement]:
+    """Turns of a transcript ("Adams: Good morning ..."), from offset `start` on."""
+    turns = []
+    hits = [m for m in TURN.finditer(text, start) if _speaker_label(m.group("label"))]
+    for i, m in enumerate(hits):
+        end = hits[i + 1].start() if i + 1 < len(hits) else len(text)
+        label = m.group("label")
+        name_part = label.split(",")[0].strip()
+        person = people.resolve(name_part)
+        speaker = person.name if person else (None if name_part.startswith("*") else name_part)
+        body = text[m.end() : end].rstrip()
+        turns.append(
+            Statement(
+                speaker=speaker, mention=label, act=":", text=body, item=None, span=(m.end(), m.end() + len(body))
+            )
+        )
+    return turns
+
+
+NOT_SPEAKERS = re.compile(
+    r"^(disposition|key|note|item|items|motion|action|re|subject|date|time|by|from|to|cc|"
+    r"whereas|agenda|communications|resolved|ordinance|report|attachment|phone|email|tel|web)$",
+    re.I,
+)
+
+
+def _speaker_label(label: str) -> bool:
+    head = label.split(",")[0].strip()
+    if head.startswith("*"):
+        return True
+    words = head.split()
+    if not words or NOT_SPEAKERS.match(words[-1]) or NOT_SPEAKERS.match(words[0]):
+        return False
+    if head.isupper() and len(head) > 3:
+        return False  # "OFFICIAL MINUTES:", headings
+    return all(w[0].isupper() for w in words)
