@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from ingest.dates import find_dates, find_times, parse_date
+from ingest.dates import find_dates, parse_date
 from ingest.models import Attendee, Meeting, NextMeeting, SourceText
 
 __all__ = ["read_meeting", "read_next_meeting", "meeting_kind"]
@@ -122,6 +122,24 @@ def _body(header: str, title: str, text: str, attendees: list[Attendee]) -> str 
     return None
 
 
+TIME = re.compile(r"(?<![\d.])(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?(?![\d/])", re.I)
+
+
+def _times(text: str) -> list[tuple[int, int, str]]:
+    """Clock times ("14:00", "7.30pm", "7pm") as (start, end, "HH:MM")."""
+    out = []
+    for m in TIME.finditer(text):
+        hour, minute, half = int(m.group(1)), m.group(2), (m.group(3) or "").lower().replace(".", "")
+        if minute is None and not half:
+            continue
+        if hour > 23 or (minute and int(minute) > 59):
+            continue
+        if half == "pm" and hour < 12:
+            hour += 12
+        out.append((m.start(), m.end(), f"{hour:02d}:{minute or '00'}"))
+    return out
+
+
 def read_next_meeting(title: str, body: str, meeting_date: str | None) -> NextMeeting | None:
     """The next meeting from the item that announces it ("Date of next meeting: April 29th")."""
     if not re.search(r"\bnext meeting\b", title + " " + body[:80], re.I):
@@ -131,16 +149,16 @@ def read_next_meeting(title: str, body: str, meeting_date: str | None) -> NextMe
     dates = find_dates(body, ref)
     if dates:
         nxt.date = dates[0][2].isoformat()
-    times = find_times(body)
+    times = _times(body)
     if times:
-        start = times[0][2].strftime("%H:%M")
-        end = times[1][2].strftime("%H:%M") if len(times) > 1 and times[1][0] - times[0][1] < 5 else None
+        start = times[0][2]
+        end = times[1][2] if len(times) > 1 and times[1][0] - times[0][1] < 5 else None
         nxt.time = f"{start}–{end}" if end else start
     parts = [p.strip() for p in re.split(r"\s/\s?|\s?/\s", body) if p.strip()]
     if len(parts) >= 3:
         nxt.kind = parts[0] if not find_dates(parts[0]) else None
         last = parts[-1]
-        if not find_dates(last) and not find_times(last):
+        if not find_dates(last) and not _times(last):
             nxt.venue = last.rstrip(".")
     elif (v := re.search(r"\b(?:in|at)\s+(?:the\s+)?([A-Z][^.,\n]+)", body)) and not find_dates(v.group(1)):
         nxt.venue = v.group(1).strip()

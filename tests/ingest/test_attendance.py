@@ -1,0 +1,88 @@
+"""ingest.attendance: the usual forms of attendance lists."""
+
+import pytest
+
+from ingest.attendance import complete_names, find_attendance, find_coopted, find_invited, parse_entry
+
+
+@pytest.mark.parametrize(
+    ("entry", "name", "role", "abbrev"),
+    [
+        ("John Smith Police and Crime Commissioner (PCC)", "John Smith", "Police and Crime Commissioner", "PCC"),
+        ("Ann Lee T/ Chief Constable (T/CC)", "Ann Lee", "T/ Chief Constable", "T/CC"),
+        ("Bo Hart Policy Officer (BH)", "Bo Hart", "Policy Officer", "BH"),
+        ("Cllr D Clements (Chair)", "D Clements", "Cllr (Chair)", None),
+        ("County Cllr M Storey", "M Storey", "County Cllr", None),
+        ("Mrs J A Taylor (Clerk)", "J A Taylor", "Clerk", None),
+        ("Karla Moore-Love, Clerk of the Council", "Karla Moore-Love", "Clerk of the Council", None),
+        ("the Clerk", "the Clerk", "Clerk", None),
+    ],
+)
+def test_entry_forms(entry, name, role, abbrev):
+    person = parse_entry(entry, "present")
+    assert (person.name, person.role, person.abbrev) == (name, role, abbrev)
+
+
+@pytest.mark.parametrize("entry", ["13 members of the public", "None", "5", "no one present"])
+def test_non_people_are_skipped(entry):
+    assert parse_entry(entry, "present") is None
+
+
+def test_present_line_with_plural_title_public_and_apologies_item():
+    header = (
+        "Present: Cllrs Hayes, Hoskin and Evans, County Cllr Webb and the Clerk. "
+        "Members of the public – PCSO Jones & Beth Winn."
+    )
+    people = find_attendance(header, [("Apologies for absence", "Cllrs Shaw & Cobb.")])
+    got = [(p.name, p.role, p.status) for p in people]
+    assert got == [
+        ("Hayes", "Councillor", "present"),
+        ("Hoskin", "Councillor", "present"),
+        ("Evans", "Councillor", "present"),
+        ("Webb", "County Cllr", "present"),
+        ("the Clerk", "Clerk", "present"),
+        ("Jones", "PCSO", "in attendance"),
+        ("Beth Winn", "Member of the public", "in attendance"),
+        ("Shaw", "Councillor", "apologies"),
+        ("Cobb", "Councillor", "apologies"),
+    ]
+
+
+def test_bulleted_attendance_list():
+    header = "Attendance:\n- Jo Bloggs Chief Executive (JB)\n- Sam Roe Deputy Chief Constable (DCC)\n"
+    people = find_attendance(header, [])
+    assert [(p.name, p.role, p.abbrev) for p in people] == [
+        ("Jo Bloggs", "Chief Executive", "JB"),
+        ("Sam Roe", "Deputy Chief Constable", "DCC"),
+    ]
+
+
+def test_semicolon_lists_and_full_names_found_elsewhere():
+    header = (
+        "THOSE PRESENT WERE:  Mayor Hale, Presiding; Commissioners Fox, Diaz, 3.  "
+        "OFFICERS IN ATTENDANCE:  Kim Ray, Clerk of the Council; and Lee Poe, City Attorney."
+    )
+    people = find_attendance(header, [])
+    complete_names(people, "Commissioner Nina Fox Position 2 ... Mayor Tom Hale ...")
+    assert [(p.name, p.role, p.status) for p in people] == [
+        ("Tom Hale", "Mayor, Presiding", "present"),
+        ("Nina Fox", "Commissioner", "present"),
+        ("Diaz", "Commissioner", "present"),
+        ("Kim Ray", "Clerk of the Council", "in attendance"),
+        ("Lee Poe", "City Attorney", "in attendance"),
+    ]
+
+
+def test_coopted_and_invited_people():
+    text = (
+        "Mrs Ada Lane and Mrs Bea Moss had put their names forward for co-option. "
+        "Chair invited representatives from Kent Police, Inspector Cara Dunn, Mr Dev Patel, "
+        "Business Liaison Manager, and Eve Ford, Business Liaison Co-ordinator, to present the scheme."
+    )
+    assert [p.name for p in find_coopted(text)] == ["Ada Lane", "Bea Moss"]
+    invited = [(p.name, p.role) for p in find_invited(text)]
+    assert invited == [
+        ("Cara Dunn", "Inspector, Kent Police"),
+        ("Dev Patel", "Business Liaison Manager"),
+        ("Eve Ford", "Business Liaison Co-ordinator"),
+    ]

@@ -1,0 +1,54 @@
+"""ingest.statements: speakers resolved through the document's people."""
+
+from ingest.models import Attendee, Paragraph
+from ingest.people import People
+from ingest.statements import find_statements, find_transcript_turns
+
+PEOPLE = People(
+    [
+        Attendee(name="Ann Lee", role="T/ Chief Constable", abbrev="T/CC"),
+        Attendee(name="Jo Bloggs", role="Police and Crime Commissioner", abbrev="PCC"),
+        Attendee(name="Evans", role="Councillor"),
+    ]
+)
+
+
+def statements(text):
+    return find_statements([Paragraph(text, 100, 100 + len(text), 0)], PEOPLE, text)
+
+
+def test_reported_speech_with_roles_and_abbreviations():
+    got = statements("PCC asked if this is a problem. The T/CC stated that it is not, but the PCC replied no.")
+    assert [(s.speaker, s.mention, s.act) for s in got] == [
+        ("Jo Bloggs", "PCC", "asked"),
+        ("Ann Lee", "T/CC", "stated"),
+        ("Jo Bloggs", "PCC", "replied"),
+    ]
+    assert got[1].text.startswith("The T/CC stated that it is not")
+
+
+def test_statement_spans_point_into_the_document():
+    text = "Cllr Evans re safe speed. This has stalled."
+    (s,) = statements(text)
+    assert s.act == "re" and s.speaker == "Evans"
+    assert s.span == (100, 100 + len(text))
+    assert s.text == text
+
+
+def test_unlisted_titled_speaker_is_kept_as_written():
+    (s,) = statements("Works are due.  Mr Les Bonnett reported that a request was made.")
+    assert s.speaker == "Les Bonnett" and s.act == "reported"
+
+
+def test_no_statement_without_a_reporting_verb():
+    assert statements("The PCC report was long.") == []
+
+
+def test_transcript_turns():
+    text = "Key: ***** means unknown.  Evans: Good morning.  Jo Bloggs, Director of Roads: Thank you.  *****: Hi."
+    turns = find_transcript_turns(text, 0, PEOPLE)
+    assert [(t.speaker, t.text) for t in turns] == [
+        ("Evans", "Good morning."),
+        ("Jo Bloggs", "Thank you."),
+        (None, "Hi."),
+    ]
