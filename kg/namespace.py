@@ -1,7 +1,8 @@
 """Namespaces used by govkg, with `GKG` closed over the terms of ontology/govkg.ttl.
 
 `GKG.Meetnig` raises AttributeError instead of minting a wrong IRI; a test checks
-that the terms here and the classes/properties declared in govkg.ttl are the same set.
+that the terms here and the terms declared in govkg.ttl (classes, properties, concept
+schemes and the action status concepts) are the same set.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, RDF, RDFS, SDO, SKOS, XSD, DefinedNamespace
 
-__all__ = ["GKG", "DCTERMS", "FOAF", "ORG", "PROV", "RDF", "RDFS", "SCHEMA", "SKOS", "XSD", "PREFIXES"]
+__all__ = ["GKG", "DCTERMS", "FOAF", "ORG", "PROV", "RDF", "RDFS", "SCHEMA", "SKOS", "XSD"]
 
 SCHEMA = SDO
 
@@ -31,7 +32,18 @@ class GKG(DefinedNamespace):
     PoliceForce: URIRef
     LocalAuthority: URIRef
     SourceDocument: URIRef
-    Topics: URIRef  # the topic ConceptScheme
+
+    # concept schemes (skos:ConceptScheme individuals, not classes)
+    Topics: URIRef  # the topic thesaurus
+    ActionStatus: URIRef  # the values of GKG.status
+
+    # action status concepts (skos:inScheme GKG.ActionStatus)
+    StatusOpen: URIRef  # raised, not yet reported done, dropped or superseded
+    StatusDone: URIRef  # reported complete
+    StatusUpdated: URIRef  # still open; a later meeting reported progress
+    StatusDropped: URIRef  # closed without being done (withdrawn, no longer required)
+    StatusOverdue: URIRef  # open past its due date (derived across meetings)
+    StatusSuperseded: URIRef  # replaced by a later action
 
     # properties
     kind: URIRef
@@ -60,7 +72,16 @@ class GKG(DefinedNamespace):
     raisedAt: URIRef
     followedUpAt: URIRef
     ref: URIRef
+    # places and organisations (the gazetteers: ontology/places/, organisations.ttl)
     withinForce: URIRef
+    within: URIRef
+    covers: URIRef
+    area: URIRef
+    governs: URIRef
+    placeType: URIRef
+    authorityType: URIRef
+    orgType: URIRef
+    # source documents
     sha256: URIRef
     format: URIRef
     sourcePath: URIRef
