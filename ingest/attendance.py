@@ -21,12 +21,13 @@ __all__ = ["parse_attendance_block", "find_attendance", "role_words", "role_labe
 STATUS_LABELS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b(apologies(?: for absence)?(?: were received from| received from)?|absent)\b", re.I), APOLOGIES),
     (re.compile(r"\b(officers in attendance|in attendance|also present|also attending|members of the public|public)\b", re.I), IN_ATTENDANCE),
-    (re.compile(r"\b(those present(?: were)?|present|those attending|attendance|attendees|members present)\b", re.I), PRESENT),
+    (re.compile(r"\b(those present(?: were)?|present|those attending|attendance|attendees|members present|circulated|attending)\b", re.I), PRESENT),
 ]
 LABEL_RE = re.compile(
     r"(?P<label>\b(?:apologies(?: for absence)?(?: were received from| received from)?|absent|"
     r"officers in attendance|in attendance|also present|also attending|"
-    r"those present(?: were)?|members present|present|those attending|attendance|attendees)"
+    r"those present(?: were)?|members present|present|those attending|attendance|attendees|"
+    r"(?:councillors|members) (?:circulated|attending))"
     r"\s*(?::-?|–|-)|\bmembers of the public\s*(?::|–|-))\s*",
     re.I,
 )

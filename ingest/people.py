@@ -27,6 +27,7 @@ TITLES = sorted(
         "Councillor", "Cllrs", "Cllr", "Councillors", "Cllr.",
         "Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Prof", "Professor", "Sir", "Dame", "Lord", "Lady",
         "Rev", "Revd", "Reverend", "Canon",
+        "Chairman", "Chairwoman", "Vice-Chairman", "Vice Chairman",
         "Mayor", "Deputy Mayor", "Commissioner", "Commissioners", "Alderman",
         "Chief Constable", "Deputy Chief Constable", "Assistant Chief Constable",
         "Chief Superintendent", "Ch Supt", "Superintendent", "Supt", "Chief Inspector",
@@ -165,6 +166,7 @@ class People:
         if person is None:
             return written, None
         full = person.name
-        if _norm(strip_titles(written)) == _norm(full) or _norm(written) == _norm(full):
+        bare = re.sub(r"^the\s+", "", _norm(full))
+        if _norm(strip_titles(written)) in (_norm(full), bare) or _norm(written) in (_norm(full), bare):
             return written, full
         return f"{written} ({full})", full

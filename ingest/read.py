@@ -10,6 +10,7 @@ characters and its line numbers are the file's own. Headings that only markup sh
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 from pathlib import Path
 
@@ -125,7 +126,9 @@ def _blank_front_matter(source: SourceText) -> None:
 MD_HEADING = re.compile(r"^[ \t]{0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$", re.M)
 MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")
 MD_LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
-HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>|&nbsp;")
+HTML_TAG = re.compile(r"</?(?P<name>[A-Za-z][A-Za-z0-9]*)(?:\s[^<>]*)?/?>")
+HTML_ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+BLOCK_TAGS = {"br", "p", "div", "li", "ul", "ol", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "blockquote", "hr"}
 HTML_HEADING = re.compile(r"<h[1-6][^>]*>(.*?)</h[1-6]>", re.I | re.S)
 BOLD_LINE = re.compile(r"^[ \t]*(?:\d+[.)][ \t]+)?(\*\*|__)(.+?)\1", re.M)
 
@@ -166,11 +169,25 @@ def _inside_word(text: str, start: int, end: int) -> bool:
 
 def _blank_html_tags(source: SourceText) -> None:
     text = source.text
-    if "<" not in text:
+    if "<" not in text and "&" not in text:
         return
     for m in HTML_HEADING.finditer(text):
         source.headings.append(_strip_span(text, m.start(1), m.end(1)))
-    source.text = HTML_TAG.sub(lambda m: " " * len(m.group()), text)
+    # same length out as in: a block tag becomes a line break, an entity its character
+    def tag(m: re.Match[str]) -> str:
+        if m.group("name").lower() in BLOCK_TAGS:
+            return "\n" + " " * (len(m.group()) - 1)
+        return " " * len(m.group())
+
+    def entity(m: re.Match[str]) -> str:
+        char = html.unescape(m.group())
+        if len(char) != 1 or char == m.group():
+            return m.group()
+        if char == "\xa0":
+            char = " "
+        return char + " " * (len(m.group()) - 1)
+
+    source.text = HTML_ENTITY.sub(entity, HTML_TAG.sub(tag, text))
 
 
 def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:

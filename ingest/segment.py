@@ -53,7 +53,8 @@ def lines_of(text: str) -> list[Line]:
 
 
 NUMBERED = re.compile(
-    r"^(?P<num>(?:[A-Z]{1,3}[/ ]?)?\d{1,5}(?:\.\d{1,3}){0,3})(?:[.):]|\s-)?\s+(?P<rest>\S.*)$"
+    r"^(?P<num>(?:[A-Z]{1,3}[/ ]?)?\d{1,5}(?:\.\d{1,3}){0,3})"
+    r"(?:(?:[.):]|\s-)?\s+|[.)](?=[A-Z])|(?<=\d\d\d)(?=[A-Z][a-z]))(?P<rest>\S.*)$"
 )
 """'2659. Police Report: ...', '4.1 Finance', '18.11.5 Highways', 'PC/12 Budget' — an item number."""
 
