@@ -1,0 +1,407 @@
+"""The `govkg` command line: each command parses input, calls one library function
+and formats its result. Data goes to stdout; progress, logs and errors to stderr.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+import pyoxigraph as ox
+
+from kg.store import QueryError, Store, StoreError, default_data_dir, term_value
+
+__all__ = ["main", "format_table"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+CELL_WIDTH = 60
+"""Table cells longer than this are cut with an ellipsis (csv/json output is never cut)."""
+
+
+def output_format(*choices: str, default: str | None = None) -> Callable[[F], F]:
+    """Add `--format` (one of `choices`) and `--show-query` to a command."""
+
+    def decorate(fn: F) -> F:
+        fn = click.option(
+            "--show-query",
+            is_flag=True,
+            help="Print the SPARQL query instead of running it.",
+        )(fn)
+        return click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(choices),
+            default=default,
+            show_default=default is not None,
+            help="Output format.",
+        )(fn)
+
+    return decorate
+
+
+def format_table(
+    names: Sequence[str], rows: Sequence[dict[str, Any]], width: int = CELL_WIDTH
+) -> str:
+    """Plain aligned columns with a header and a rule; long cells end in "…"."""
+
+    def cell(value: Any) -> str:
+        text = "" if value is None else " ".join(str(value).split())
+        return text if len(text) <= width else text[: width - 1] + "…"
+
+    table = [list(names)] + [[cell(row.get(n)) for n in names] for row in rows]
+    widths = [max(len(r[i]) for r in table) for i in range(len(names))]
+    lines = ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in table]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+@contextmanager
+def _store(ctx: click.Context, read_only: bool = True) -> Iterator[Store]:
+    try:
+        store = Store(ctx.obj["data"], read_only=read_only)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+    try:
+        yield store
+    except StoreError as exc:  # QueryError included
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        store.close()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--data",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="GOVKG_DATA",
+    default=None,
+    help="Data directory (store and source copies).  [env: GOVKG_DATA; default: ./govkg-data]",
+)
+@click.version_option(package_name="govkg")
+@click.pass_context
+def main(ctx: click.Context, data: Path | None) -> None:
+    """govkg: governance meeting minutes in, a knowledge graph out.
+
+    \b
+    Example:
+        govkg ingest samples/ && govkg actions
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["data"] = data if data is not None else default_data_dir()
+
+
+# -- extract ------------------------------------------------------------------------
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the record as JSON (the extract contract)."
+)
+@click.option("--paragraphs", is_flag=True, help="With --json: include every paragraph of text.")
+def extract(file: Path, as_json: bool, paragraphs: bool) -> None:
+    """Show what was understood from one file of minutes.
+
+    \b
+    Example:
+        govkg extract minutes.txt --json
+    """
+    from ingest import IngestError, extract_file
+
+    try:
+        record = extract_file(str(file))
+    except IngestError as exc:
+        raise click.ClickException(str(exc)) from exc
+    data = record.to_json()
+    if not paragraphs:
+        data.pop("paragraphs", None)
+    if as_json:
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        click.echo(_summary(data))
+
+
+def _summary(d: dict[str, Any]) -> str:
+    m = d["meeting"]
+    out = [f"meeting:    {m.get('title') or '(no title)'}"]
+    for label, key in (
+        ("date", "date"),
+        ("body", "body"),
+        ("kind", "kind"),
+        ("venue", "venue"),
+        ("chair", "chair"),
+        ("minutes by", "minutes_by"),
+    ):
+        if m.get(key):
+            out.append(f"{label + ':':<11} {m[key]}")
+    nxt = m.get("next")
+    if nxt:
+        out.append("next:       " + ", ".join(str(v) for v in nxt.values() if v))
+    out.append(f"\nattendees ({len(d['attendees'])}):")
+    for a in d["attendees"]:
+        extra = ", ".join(v for v in (a.get("role"), a.get("abbrev"), a.get("organisation")) if v)
+        out.append(f"  {a['name']}" + (f" ({extra})" if extra else "") + f" [{a['status']}]")
+    out.append(f"\nagenda items ({len(d['agenda_items'])}):")
+    for i, item in enumerate(d["agenda_items"], 1):
+        out.append(f"  {item.get('number') or i}. {item['title']}")
+    out.append(f"\nactions ({len(d['actions'])}):")
+    for a in d["actions"]:
+        who = "; ".join(f"{k}: {a[k]}" for k in ("owner", "for", "due") if a.get(k))
+        out.append(f"  [{a['kind']}] {a['text']}" + (f"\n      {who}" if who else ""))
+    out.append("")
+    out.append(f"statements: {len(d['statements'])}")
+    for key in ("places", "organisations"):
+        names = [p["name"] for p in d[key]]
+        out.append(f"{key}: {len(names)}" + (f" ({', '.join(names)})" if names else ""))
+    out.append(
+        f"topics: {len(d['topics'])}" + (f" ({', '.join(d['topics'])})" if d["topics"] else "")
+    )
+    return "\n".join(out)
+
+
+# -- ingest -------------------------------------------------------------------------
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.pass_context
+def ingest(ctx: click.Context, paths: tuple[Path, ...]) -> None:
+    """Add files and folders of minutes to the knowledge graph.
+
+    Folders are searched recursively for .txt, .md and .markdown files. Ingesting
+    the same bytes again (under any path) adds nothing; a changed file replaces
+    its graph. A bad file is reported and the rest go on; the exit code is 1 if
+    any file failed.
+
+    \b
+    Example:
+        govkg --data ./govkg-data ingest minutes/ extra/2024-09-03.txt
+    """
+    from kg.pipeline import expand_paths, ingest_paths
+
+    files = expand_paths(paths)
+    with _store(ctx, read_only=False) as store:
+        if sys.stderr.isatty() and len(files) > 1:
+            with click.progressbar(length=len(files), label="ingesting", file=sys.stderr) as bar:
+                report = ingest_paths(files, store, progress=lambda _p: bar.update(1))
+        else:
+            report = ingest_paths(files, store)
+    for line in report.failed:
+        click.echo(f"error: {line}", err=True)
+    click.echo(report.summary(), err=True)
+    if report.failed:
+        ctx.exit(1)
+
+
+# -- sparql -------------------------------------------------------------------------
+@main.command()
+@click.argument("query", required=False)
+@click.option(
+    "--file",
+    "query_file",
+    type=click.File("r", encoding="utf-8"),
+    help="Read the query from a file ('-' for stdin).",
+)
+@output_format("table", "csv", "tsv", "json", "turtle", "ntriples")
+@click.pass_context
+def sparql(
+    ctx: click.Context, query: str | None, query_file: Any, fmt: str | None, show_query: bool
+) -> None:
+    """Run a SPARQL query over all documents (the default graph is their union).
+
+    SELECT prints a table (or SPARQL 1.1 CSV/TSV/JSON results), CONSTRUCT and
+    DESCRIBE print Turtle (or N-Triples), ASK prints true or false. The prefixes
+    gkg dcterms foaf org prov rdf rdfs schema skos xsd need no PREFIX line.
+
+    \b
+    Example:
+        govkg sparql 'SELECT ?name WHERE { ?p a foaf:Person ; foaf:name ?name }'
+    """
+    from kg.queries import PREFIXES, prefix_block
+
+    if (query is None) == (query_file is None):
+        raise click.UsageError("give a QUERY or --file F (one of them)")
+    text = query if query is not None else query_file.read()
+    if show_query:
+        click.echo(prefix_block() + text)
+        return
+    with _store(ctx) as store:
+        result = store.query(text)
+        try:
+            if isinstance(result, ox.QuerySolutions):
+                fmt = fmt or "table"
+                if fmt in ("turtle", "ntriples"):
+                    raise click.ClickException(
+                        f"--format {fmt} needs a CONSTRUCT or DESCRIBE query"
+                    )
+                if fmt == "table":
+                    names = [v.value for v in result.variables]
+                    rows = [{n: term_value(r[n]) for n in names} for r in result]
+                    click.echo(format_table(names, rows))
+                else:
+                    _write(result.serialize(format=_RESULTS[fmt]))
+            elif isinstance(result, ox.QueryBoolean):
+                if fmt == "json":
+                    _write(result.serialize(format=ox.QueryResultsFormat.JSON), "\n")
+                else:
+                    click.echo("true" if bool(result) else "false")
+            else:
+                fmt = fmt or "turtle"
+                if fmt not in ("turtle", "ntriples"):
+                    raise click.ClickException(
+                        f"--format {fmt} needs a SELECT query; use turtle or ntriples"
+                    )
+                rdf = ox.RdfFormat.TURTLE if fmt == "turtle" else ox.RdfFormat.N_TRIPLES
+                _write(ox.serialize(result, format=rdf, prefixes=PREFIXES))
+        except (OSError, ValueError, TypeError) as exc:
+            raise QueryError(f"SPARQL query failed: {' '.join(str(exc).split())}") from exc
+
+
+def _write(data: bytes | None, end: str = "") -> None:
+    """Serialised RDF or results (always UTF-8) to stdout."""
+    click.echo((data or b"").decode("utf-8") + end, nl=False)
+
+
+_RESULTS = {
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+    "json": ox.QueryResultsFormat.JSON,
+}
+
+
+# -- actions ------------------------------------------------------------------------
+ACTION_COLUMNS = ["meeting_date", "kind", "owner", "owed_to", "due", "status", "text"]
+"""Columns of the table; csv and json carry every column of `actions_query`."""
+
+
+@main.command()
+@click.option("--owner", metavar="NAME", help="Only actions whose owner's name contains NAME.")
+@click.option(
+    "--for",
+    "owed_to",
+    metavar="NAME",
+    help="Only actions owed to someone whose name contains NAME.",
+)
+@output_format("table", "csv", "json", default="table")
+@click.pass_context
+def actions(
+    ctx: click.Context, owner: str | None, owed_to: str | None, fmt: str, show_query: bool
+) -> None:
+    """Who committed to what, for whom, by when: every action and commitment.
+
+    Ordered by meeting date, then due date. --format json prints a list of objects.
+
+    \b
+    Example:
+        govkg actions --owner cooper --format csv > actions.csv
+    """
+    from kg.queries import actions_query
+
+    query = actions_query(owner=owner, owed_to=owed_to)
+    if show_query:
+        click.echo(query)
+        return
+    with _store(ctx) as store:
+        names, rows = store.select(query)
+    _emit(names, rows, fmt, table_columns=ACTION_COLUMNS)
+
+
+def _emit(
+    names: list[str], rows: list[dict[str, Any]], fmt: str, table_columns: list[str] | None = None
+) -> None:
+    if fmt == "json":
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+    elif fmt in ("csv", "tsv"):
+        import csv
+
+        writer = csv.DictWriter(
+            sys.stdout,
+            fieldnames=names,
+            delimiter="," if fmt == "csv" else "\t",
+            lineterminator="\n",
+        )
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        click.echo(format_table(table_columns or names, rows))
+
+
+# -- stats, validate, export ------------------------------------------------------------
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as a JSON object.")
+@click.pass_context
+def stats(ctx: click.Context, as_json: bool) -> None:
+    """Count documents, triples, meetings, people, statements, actions, ...
+
+    \b
+    Example:
+        govkg stats --json
+    """
+    with _store(ctx) as store:
+        counts = store.counts()
+    if as_json:
+        click.echo(json.dumps(counts, indent=2))
+    else:
+        width = max(len(k) for k in counts)
+        for key, value in counts.items():
+            click.echo(f"{key.replace('_', ' '):<{width}}  {value}")
+
+
+@main.command()
+@click.option(
+    "--shapes",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="SHACL shapes (Turtle) to use instead of ontology/shapes.ttl.",
+)
+@click.pass_context
+def validate(ctx: click.Context, shapes: Path | None) -> None:
+    """Check the whole graph against the SHACL shapes; exit 1 if anything violates them.
+
+    \b
+    Example:
+        govkg validate
+    """
+    from kg.validate import validate_store
+
+    with _store(ctx) as store:
+        result = validate_store(store, shapes)
+    if result.conforms:
+        click.echo("conforms: no violations")
+        return
+    click.echo(result.report)
+    click.echo(f"error: {result.violations} violations of the SHACL shapes", err=True)
+    ctx.exit(1)
+
+
+@main.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["turtle", "trig", "nquads", "jsonld", "ntriples"]),
+    default="trig",
+    show_default=True,
+    help="trig, nquads and jsonld keep one graph per document; turtle is the union.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to FILE, not stdout.",
+)
+@click.pass_context
+def export(ctx: click.Context, fmt: str, output: Path | None) -> None:
+    """Write the whole knowledge graph as RDF.
+
+    \b
+    Example:
+        govkg export --format turtle -o govkg.ttl
+    """
+    with _store(ctx) as store:
+        data = store.export(fmt)
+    if output is None:
+        _write(data)
+    else:
+        output.write_bytes(data)
+        click.echo(f"wrote {len(data)} bytes to {output}", err=True)

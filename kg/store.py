@@ -1,0 +1,271 @@
+"""The embedded store: one pyoxigraph (RocksDB) store plus copies of the sources.
+
+Layout of a data directory (``--data DIR``, ``$GOVKG_DATA``, default ``./govkg-data``)::
+
+    DIR/oxigraph/              the RDF store: one named graph per source document
+    DIR/sources/<sha256>.<ext> a copy of every ingested file
+
+The manifest is the RDF itself: each graph holds its document node (the graph's own
+IRI) with ``gkg:sha256`` and ``gkg:sourcePath``. Queries see the union of the
+document graphs as their default graph.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import pyoxigraph as ox
+
+from ingest.models import MinutesRecord
+from kg import iris, queries
+
+__all__ = [
+    "Store",
+    "StoreError",
+    "QueryError",
+    "default_data_dir",
+    "term_value",
+    "ADDED",
+    "REPLACED",
+    "UNCHANGED",
+    "EXPORT_FORMATS",
+]
+
+ADDED = "added"
+"""A document whose path was not in the store."""
+REPLACED = "replaced"
+"""A document whose path was in the store with other content: its old graph is gone."""
+UNCHANGED = "unchanged"
+"""Bytes already in the store, under this path or another: nothing was written."""
+
+EXPORT_FORMATS: dict[str, ox.RdfFormat] = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "trig": ox.RdfFormat.TRIG,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "jsonld": ox.RdfFormat.JSON_LD,
+}
+"""Formats `export` writes. Turtle and N-Triples hold the union graph (no graph names)."""
+
+
+class StoreError(Exception):
+    """The data directory cannot be used as asked; the message names the fix."""
+
+
+class QueryError(StoreError):
+    """A SPARQL query could not be parsed or run; the message is one line."""
+
+
+def default_data_dir() -> Path:
+    """``$GOVKG_DATA`` or ``./govkg-data``."""
+    return Path(os.environ.get("GOVKG_DATA") or "govkg-data")
+
+
+def term_value(term: Any) -> str | None:
+    """A result term as plain text: an IRI's or literal's value, "_:id" for a blank node."""
+    if term is None:
+        return None
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return str(term.value)
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text if len(text) <= 300 else text[:297] + "..."
+
+
+class Store:
+    """A govkg data directory.
+
+    Args:
+        data_dir: the directory; None means `default_data_dir()`.
+        read_only: open for queries only (several readers may share a directory; a
+            writer may not run at the same time). Raises StoreError when the
+            directory holds no store yet.
+    """
+
+    def __init__(
+        self, data_dir: str | os.PathLike[str] | None = None, *, read_only: bool = False
+    ) -> None:
+        self.path = Path(data_dir) if data_dir is not None else default_data_dir()
+        self.read_only = read_only
+        db = self.path / "oxigraph"
+        try:
+            if read_only:
+                if not db.is_dir():
+                    raise StoreError(
+                        f"{self.path}: no govkg data here; run `govkg ingest PATH` first "
+                        "or point --data at a data directory"
+                    )
+                self._store: ox.Store | None = ox.Store.read_only(str(db))
+            else:
+                db.mkdir(parents=True, exist_ok=True)
+                self._store = ox.Store(str(db))
+        except OSError as exc:
+            raise StoreError(f"{self.path}: cannot open the store ({_one_line(exc)})") from exc
+
+    # -- lifecycle --------------------------------------------------------------
+    @property
+    def store(self) -> ox.Store:
+        """The pyoxigraph store (for code that needs the raw API)."""
+        if self._store is None:
+            raise StoreError(f"{self.path}: the store is closed")
+        return self._store
+
+    def close(self) -> None:
+        """Release the store (RocksDB closes when the last reference goes)."""
+        if self._store is not None and not self.read_only:
+            self._store.flush()
+        self._store = None
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- questions ----------------------------------------------------------------
+    def has_document(self, sha256: str) -> bool:
+        """Whether a document with these bytes is in the store (under any path)."""
+        return bool(self.store.contains_named_graph(iris.document_iri(sha256)))
+
+    def document_for_path(self, path: str) -> str | None:
+        """The sha256 of the document stored for this source path, or None."""
+        solutions = self.store.query(
+            "SELECT ?sha ?path WHERE { GRAPH ?g { ?g gkg:sourcePath ?path ; gkg:sha256 ?sha } } "
+            "ORDER BY ?sha LIMIT 1",
+            prefixes=queries.PREFIXES,
+            substitutions={ox.Variable("path"): ox.Literal(path)},
+        )
+        assert isinstance(solutions, ox.QuerySolutions)
+        for row in solutions:
+            return term_value(row["sha"])
+        return None
+
+    def documents(self) -> list[dict[str, str | None]]:
+        """Every document: document, sha256, path, format, title, date, triples."""
+        return self.select(queries.documents_query(), union=False)[1]
+
+    def counts(self) -> dict[str, int]:
+        """Documents, triples (quads over all graphs) and distinct nodes per class."""
+        _, rows = self.select(queries.count_query())
+        counts = {name: int(value or 0) for name, value in rows[0].items()} if rows else {}
+        counts["triples"] = len(self.store)
+        return counts
+
+    def source_file(self, sha256: str) -> Path | None:
+        """The stored copy of a document's source file, if any."""
+        found = sorted((self.path / "sources").glob(f"{sha256}.*"))
+        return found[0] if found else None
+
+    # -- queries ----------------------------------------------------------------
+    def query(self, sparql: str, union: bool = True) -> Any:
+        """Run a SPARQL query; the default graph is the union of the document graphs.
+
+        Returns pyoxigraph QuerySolutions (SELECT), QueryTriples (CONSTRUCT/DESCRIBE)
+        or QueryBoolean (ASK). The prefixes of `kg.queries.PREFIXES` need no PREFIX.
+
+        Raises:
+            QueryError: a syntax error or a failure while evaluating, in one line.
+        """
+        try:
+            return self.store.query(
+                sparql, prefixes=queries.PREFIXES, use_default_graph_as_union=union
+            )
+        except SyntaxError as exc:
+            raise QueryError(f"SPARQL syntax error: {_one_line(exc)}") from exc
+        except (OSError, ValueError, TypeError) as exc:
+            raise QueryError(f"SPARQL query failed: {_one_line(exc)}") from exc
+
+    def select(
+        self, sparql: str, union: bool = True
+    ) -> tuple[list[str], list[dict[str, str | None]]]:
+        """Run a SELECT: (variable names, rows of plain values; None where unbound)."""
+        solutions = self.query(sparql, union=union)
+        if not isinstance(solutions, ox.QuerySolutions):
+            raise QueryError("expected a SELECT query")
+        names = [v.value for v in solutions.variables]
+        try:
+            rows = [{n: term_value(row[n]) for n in names} for row in solutions]
+        except (OSError, ValueError, TypeError) as exc:
+            raise QueryError(f"SPARQL query failed: {_one_line(exc)}") from exc
+        return names, rows
+
+    # -- writing ------------------------------------------------------------------
+    def replace_document(self, record: MinutesRecord, quads: Iterable[ox.Quad]) -> str:
+        """Store a document's graph, replacing the graph previously stored for its path.
+
+        Atomic: the old graph's removal and the new graph's insertion are ONE SPARQL
+        UPDATE request (``DROP SILENT GRAPH <old> ; INSERT DATA { GRAPH <new> {...} }``),
+        and pyoxigraph runs one `Store.update()` call in one RocksDB transaction:
+        either all of it is written or none of it (`Store.extend` is transactional
+        too, but `remove_graph` + `extend` would be two transactions).
+
+        Returns ADDED, REPLACED or UNCHANGED (these bytes are already stored, under
+        any path: nothing is written).
+        """
+        sha = record.source.sha256
+        if self.has_document(sha):
+            return UNCHANGED
+        old = self.document_for_path(record.source.path)
+        graph = iris.document_iri(sha)
+        parts = []
+        if old is not None:
+            parts.append(f"DROP SILENT GRAPH {iris.document_iri(old)} ;\n")
+        body = []
+        for quad in quads:
+            if quad.graph_name != graph:
+                raise ValueError(f"quad outside the document graph {graph}: {quad}")
+            body.append(f"{quad.subject} {quad.predicate} {quad.object} .\n")
+        parts.append(f"INSERT DATA {{ GRAPH {graph} {{\n{''.join(body)}}} }}")
+        try:
+            self.store.update("".join(parts))
+        except (SyntaxError, OSError) as exc:
+            raise StoreError(
+                f"{record.source.path}: cannot store its graph "
+                f"(SPARQL update failed, nothing written: {_one_line(exc)})"
+            ) from exc
+        if old is not None:
+            for stale in (self.path / "sources").glob(f"{old}.*"):
+                stale.unlink(missing_ok=True)
+        return REPLACED if old is not None else ADDED
+
+    def save_source(self, path: str | os.PathLike[str], sha256: str) -> Path:
+        """Copy a source file to DIR/sources/<sha256>.<ext> (once)."""
+        src = Path(path)
+        target = self.path / "sources" / f"{sha256}{src.suffix.lower()}"
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_name(target.name + ".part")
+            shutil.copyfile(src, tmp)
+            os.replace(tmp, target)
+        return target
+
+    # -- export -------------------------------------------------------------------
+    def export(self, fmt: str = "trig") -> bytes:
+        """The store serialised: trig/nquads/jsonld keep graphs; turtle/ntriples the union."""
+        try:
+            rdf_format = EXPORT_FORMATS[fmt]
+        except KeyError:
+            raise StoreError(
+                f"unknown export format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}"
+            ) from None
+        if rdf_format.supports_datasets:
+            return self.store.dump(format=rdf_format, prefixes=queries.PREFIXES) or b""
+        triples = self.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+        return ox.serialize(triples, format=rdf_format, prefixes=queries.PREFIXES) or b""
+
+    def union_triples(self) -> Iterator[ox.Triple]:
+        """Every triple of the union graph (repeats across documents merged)."""
+        yield from self.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
