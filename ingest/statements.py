@@ -119,6 +119,8 @@ def find_transcript_turns(text: str, start: int, people: People) -> list[Stateme
         person = people.resolve(name_part)
         speaker = person.name if person else (None if name_part.startswith("*") else name_part)
         body = text[m.end() : end].rstrip()
+        if not body:
+            continue  # a label with no words (the caption lost them)
         turns.append(
             Statement(
                 speaker=speaker, mention=label, act=":", text=body, item=None, span=(m.end(), m.end() + len(body))
