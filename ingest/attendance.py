@@ -9,18 +9,17 @@ Clements (Chair), ...", an "Attendance:" label followed by "- Name Role (ABBR)" 
 
 from __future__ import annotations
 
-import functools
 import re
-from importlib import resources
 
 from ingest.models import APOLOGIES, IN_ATTENDANCE, PRESENT, Attendee
 from ingest.people import TITLES, split_title
+from ingest.roles import role_labels, role_words
 
 __all__ = ["parse_attendance_block", "find_attendance", "role_words", "role_labels"]
 
 STATUS_LABELS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b(apologies(?: for absence)?(?: were received from| received from)?|absent)\b", re.I), APOLOGIES),
-    (re.compile(r"\b(officers in attendance|in attendance|also present|also attending|members of the public|public)\b", re.I), IN_ATTENDANCE),
+    (re.compile(r"\b(officers in attendance|in attendance|also present|also attending|members of the public|public|invited)\b", re.I), IN_ATTENDANCE),
     (re.compile(r"\b(those present(?: were)?|present|those attending|attendance|attendees|members present|circulated|attending)\b", re.I), PRESENT),
 ]
 LABEL_RE = re.compile(
@@ -31,33 +30,16 @@ LABEL_RE = re.compile(
     r"\s*(?::-?|–|-)|\bmembers of the public\s*(?::|–|-))\s*",
     re.I,
 )
-
-
-@functools.lru_cache(maxsize=1)
-def role_labels() -> dict[str, str]:
-    """Every role label and short form in ontology/roles.ttl -> its preferred label."""
-    import rdflib
-    from rdflib.namespace import SKOS
-
-    g = rdflib.Graph()
-    g.parse(source=str(resources.files("ontology") / "roles.ttl"), format="turtle")
-    out: dict[str, str] = {}
-    for concept, pref in g.subject_objects(SKOS.prefLabel):
-        out[str(pref).lower()] = str(pref)
-        for alt in g.objects(concept, SKOS.altLabel):
-            out[str(alt).lower()] = str(pref)
-    return out
-
-
-@functools.lru_cache(maxsize=1)
-def role_words() -> frozenset[str]:
-    """Capitalised words that begin or make up a role ("Policy", "Officer", "Chief")."""
-    words = set()
-    for label in role_labels():
-        for w in re.split(r"[\s,/&]+", label):
-            if w and w not in {"of", "the", "and", "to", "at", "for"}:
-                words.add(w.lower())
-    return frozenset(words | {"t/", "a/", "temporary", "acting", "interim", "presiding", "head"})
+LINE_LABEL_RE = re.compile(
+    r"^[ \t]*(?P<label>apologies(?: for absence)?(?:\s+(?:were\s+)?(?:received|given|sent)\s+(?:from|by))?|"
+    r"present|attendees|attendance|in attendance|also present|invited|officers present|"
+    r"members present|councillors present|absent)\b[ \t]*(?:[:\-–][ \t]*)?(?=[A-Z(\n]|$)",
+    re.I | re.M,
+)
+""""A label that opens a line without punctuation, as tables in PDFs print it ("Present",
+"Attendees Tony ...", "Invited ...")."""
+FUNCTION_WORDS = {"and", "of", "the", "for", "to", "at", "in", "on", "with", "from", "by", "&"}
+NOT_NAMES = {"action", "actions", "item", "items", "minutes", "agenda", "notes", "page", "none", "nil"}
 
 
 def _is_role_text(text: str) -> bool:
@@ -86,18 +68,25 @@ def parse_entry(text: str, status: str, group_role: str | None = None) -> Attend
     raw = re.sub(r"\s+", " ", text).strip(" .,;:–-")
     if not raw or re.fullmatch(r"[\d\s]+", raw):
         return None
-    if re.match(r"^(\d+|a|an|several|some|two|three|four|five|no)\s+(members? of the public|residents?|others?)", raw, re.I):
+    if re.match(r"^(\d+|a|an|several|some|two|three|four|five|six|seven|eight|nine|ten|no)\s+(members?\b|residents?|others?|people)", raw, re.I):
+        return None
+    if raw.lower() in NOT_NAMES:
         return None
     if re.fullmatch(r"(none|nil|n/?a|no one present|none received)", raw, re.I):
         return None
     abbrev = None
     role = None
+    organisation = None
     m = ABBR_TAIL.search(raw)
     if m:
         inner = m.group("inner").strip()
         raw = raw[: m.start()].strip()
-        if re.fullmatch(r"[A-Z][A-Za-z]?(?:/\s?)?[A-Z]{1,5}|[A-Z]{2,6}", inner.replace(" ", "")) and not inner.istitle():
-            abbrev = inner.replace(" ", "")
+        short = inner.replace(" ", "")
+        if re.fullmatch(r"[A-Z][A-Za-z]?(?:/\s?)?[A-Z]{1,5}|[A-Z]{2,6}", short) and not inner.istitle():
+            if _abbreviates(short, raw):
+                abbrev = short
+            else:
+                organisation = role = short  # "Stephen Taylor (SCC)": the body they represent
         else:
             role = inner
     name_part, _, role_part = raw.partition(", ")
@@ -107,6 +96,9 @@ def parse_entry(text: str, status: str, group_role: str | None = None) -> Attend
         who = name_part[4:].strip()
         return Attendee(name=name_part, role=role or _pref(who) or who, abbrev=abbrev, status=status)
     title, rest = split_title(name_part)
+    first, _, after = rest.partition(" ")
+    if not title and _pref(first) and after and re.fullmatch(rf"{NAME_TOKEN}(?: {NAME_TOKEN}){{1,4}}", after):
+        title, rest = first, after  # "Clerk J Connelly"
     # split "John Campion Police and Crime Commissioner" into name + role at the first role word
     tokens = rest.split(" ")
     cut = len(tokens)
@@ -114,6 +106,9 @@ def parse_entry(text: str, status: str, group_role: str | None = None) -> Attend
         if i >= 1 and (tok.lower() in role_words() or tok.lower().startswith(("t/", "a/"))):
             cut = i
             break
+    if cut >= 3 and re.fullmatch(r"[A-Z]{2,6}", tokens[cut - 1]) and not organisation:
+        organisation = tokens[cut - 1]  # "A Armstrong EDC": the body they belong to
+        cut -= 1
     name = " ".join(tokens[:cut]).strip()
     inline_role = " ".join(tokens[cut:]).strip()
     if inline_role:
@@ -131,9 +126,24 @@ def parse_entry(text: str, status: str, group_role: str | None = None) -> Attend
         role = f"{title} ({role})" if not role_part else role
     if group_role and not role:
         role = group_role
+    elif group_role and role and m and role == m.group("inner").strip() and not title:
+        role = f"{group_role} ({role})"  # "Councillors D Richardson (Chair)"
     elif group_role and role and group_role.lower() not in role.lower() and title and not _pref(title):
         role = f"{role}"
-    return Attendee(name=name, role=role, abbrev=abbrev, status=status, title=title)
+    return Attendee(name=name, role=role, abbrev=abbrev, status=status, title=title, organisation=organisation)
+
+
+def _abbreviates(short: str, entry: str) -> bool:
+    """Whether "(PCC)" is the short form of this entry's name or role rather than a body.
+
+    The letters of a short form are the initials of the words it stands for, in order
+    ("T/CC" for "T/ Chief Constable", "CJ" for "Christopher Jensen").
+    """
+    if "/" in short:
+        return True
+    initials = "".join(w[0] for w in re.findall(r"[A-Za-z][A-Za-z'’-]*", entry) if w[0].isupper())
+    it = iter(initials.upper())
+    return all(ch in it for ch in short.upper())
 
 
 def _pref(word: str) -> str | None:
@@ -142,11 +152,15 @@ def _pref(word: str) -> str | None:
 
 def _split_entries(text: str) -> list[tuple[str, str | None]]:
     """Split a run of attendance into (entry, group role) pairs."""
+    # line breaks: inside brackets or before one they only wrap; elsewhere they separate
+    text = re.sub(r"\([^()]*\)", lambda m: m.group().replace("\n", " "), text)
+    text = re.sub(r"\s*\n\s*(?=\()", " ", text)
+    text = re.sub(r"(?<![,;&])\s*\n\s*(?!and\b|&)", ", ", text.strip())
     text = re.sub(r"\s+", " ", text).strip()
     out: list[tuple[str, str | None]] = []
     chunks = re.split(r";\s*(?:and\s+)?", text) if ";" in text else [text]
     for chunk in chunks:
-        chunk = chunk.strip().rstrip(".")
+        chunk = re.sub(r"\)\s+(?=[A-Z])", "), ", chunk.strip().rstrip("."))
         group_role = None
         pm = PLURAL_TITLE.match(chunk)
         prefix = ""
@@ -156,7 +170,7 @@ def _split_entries(text: str) -> list[tuple[str, str | None]]:
             chunk = pm.group(2)
             group_role = singular if singular != "Mr" else None
             prefix = ""
-        pieces = [re.sub(r"^and\s+", "", p.strip()) for p in re.split(r",\s*|\s+and\s+|\s*&\s*", chunk) if p.strip()]
+        pieces = [re.sub(r"^and\s+", "", p.strip()) for p in _split_outside_brackets(chunk) if p.strip()]
         entries: list[tuple[str, str | None]] = []
         for piece in pieces:
             if entries and _is_role_text(piece) and not piece.lower().startswith("the "):
@@ -167,6 +181,28 @@ def _split_entries(text: str) -> list[tuple[str, str | None]]:
             entries.append((prefix + piece, None if starts_titled else group_role))
         out.extend(entries)
     return out
+
+
+def _split_outside_brackets(text: str) -> list[str]:
+    """Split at ",", " and ", "&" — but not inside brackets ("(Business & Performance Manager)")."""
+    masked = re.sub(r"\([^()]*\)", lambda m: "(" + "_" * (len(m.group()) - 2) + ")", text)
+    out, pos = [], 0
+    for m in re.finditer(r",\s*|\s+and\s+|\s*&\s*", masked):
+        out.append(text[pos : m.start()])
+        pos = m.end()
+    out.append(text[pos:])
+    return out
+
+
+def same_person(a: str, b: str) -> bool:
+    """"N Cresswell" and "Neil Cresswell": same surname, and initials that agree."""
+    ta, tb = a.replace(".", " ").split(), b.replace(".", " ").split()
+    if not ta or not tb or ta[-1].lower() != tb[-1].lower():
+        return False
+    fa, fb = ta[:-1], tb[:-1]
+    if not fa or not fb:
+        return True
+    return all(x[0].lower() == y[0].lower() for x, y in zip(fa, fb, strict=False))
 
 
 def parse_attendance_block(text: str, status: str, group: str | None = None) -> list[Attendee]:
@@ -195,12 +231,10 @@ def find_attendance(header: str, items: list[tuple[str, str]]) -> list[Attendee]
         items: (title, body text) of agenda items, for apologies recorded as an item.
     """
     people: list[Attendee] = []
-    labels = list(LABEL_RE.finditer(header))
+    labels = _labels(header)
     for i, m in enumerate(labels):
         end = labels[i + 1].start() if i + 1 < len(labels) else len(header)
-        body = header[m.end() : end]
-        # an attendance run ends at a blank line followed by prose, or at a full stop + newline
-        body = re.split(r"\n\s*\n|\.\s*\n(?=[A-Z][a-z]+ [a-z])", body)[0]
+        body = _attendance_run(header[m.end() : end])
         label = m.group("label").lower()
         status = next(s for rx, s in STATUS_LABELS if rx.search(label))
         lines = [ln.strip() for ln in body.split("\n") if ln.strip()]
@@ -214,18 +248,61 @@ def find_attendance(header: str, items: list[tuple[str, str]]) -> list[Attendee]
             people.extend(parse_attendance_block(body, status, group))
     for title, body in items:
         if re.search(r"\bapologies\b", title, re.I):
+            for m in LABEL_RE.finditer(body):
+                if m.group("label").lower().startswith("apologies"):
+                    body = body[m.end() :]
+                    break
+            body = re.sub(r"(?i)^\s*apologies\s+(?:were\s+)?(?:received|given|sent)\s+(?:from|by)\s+", "", body)
+            body = re.split(r"(?<=[a-z)])\.\s", body)[0]
             people.extend(parse_attendance_block(body, APOLOGIES))
     return _dedupe(people)
 
 
+def _labels(header: str) -> list[re.Match[str]]:
+    """Attendance labels in the header, in order, without overlaps."""
+    hits = sorted(list(LABEL_RE.finditer(header)) + list(LINE_LABEL_RE.finditer(header)), key=lambda m: m.start())
+    out: list[re.Match[str]] = []
+    for m in hits:
+        if out and m.start() < out[-1].end():
+            continue
+        out.append(m)
+    return out
+
+
+def _attendance_run(body: str) -> str:
+    """The lines of a labelled attendance run, up to the first line of prose.
+
+    A line is prose when, outside brackets, it has a lower-case word that is not a
+    function word ("Councillor A welcomed ..."), or is a numbered heading. The first line
+    always counts: "Present: Cllr A (in the chair), ..." is still a list.
+    """
+    body = re.split(r"\n[ \t]*\n", body.lstrip("\n"))[0]
+    flat = re.sub(r"\([^()]*\)", lambda m: re.sub(r"[^\n]", " ", m.group()), body)
+    kept = []
+    offset = 0
+    for i, line in enumerate(flat.split("\n")):
+        raw = body[offset : offset + len(line)]
+        offset += len(line) + 1
+        words = re.findall(r"[A-Za-z][A-Za-z'’-]*", line)
+        lower = [w for w in words if w[0].islower() and w not in FUNCTION_WORDS and w.lower() not in {"members", "public"}]
+        if i > 0 and (lower or re.match(r"^\s*\d+(?:\.\d+)*[.)]?\s+[A-Z]", line)):
+            break
+        kept.append(raw)
+    return "\n".join(kept)
+
+
 def _dedupe(people: list[Attendee]) -> list[Attendee]:
+    """One entry per person; a person listed and also sending apologies sent apologies."""
     seen: dict[str, Attendee] = {}
     out = []
     for p in people:
         key = p.name.lower()
+        if p.status == APOLOGIES:
+            same = [q for q in out if q.name.lower() == key or q.name.lower().split()[-1] == key.split()[-1]]
+            if len(same) == 1:
+                same[0].status = APOLOGIES
+                continue
         if key in seen:
-            if p.status == APOLOGIES:
-                seen[key].status = APOLOGIES
             continue
         seen[key] = p
         out.append(p)

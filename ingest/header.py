@@ -11,10 +11,14 @@ from ingest.models import Attendee, Meeting, NextMeeting, SourceText
 __all__ = ["read_meeting", "read_next_meeting", "meeting_kind"]
 
 LABELLED = re.compile(
-    r"^\s*(?P<key>date|time|venue|location|place|chair(?:ed by)?|minutes(?: taken)?(?: by)?|"
-    r"minute[- ]taker|clerk|title|meeting)\s*[:\-–]\s*(?P<value>.+?)\s*$",
+    r"^[ \t]*(?:(?P<key>date|time|venue|location|place|chair(?:ed by)?|minutes(?: taken)?(?: by)?|"
+    r"minute[- ]taker|clerk|title(?: of meeting)?|meeting)[ \t]*[:\-–][ \t]*|"
+    r"(?P<bare>date|time|venue|location|place|title of meeting|chair)[ \t]+(?=[A-Z0-9]))"
+    r"(?P<value>\S.*?)[ \t]*$",
     re.I | re.M,
 )
+"""Header labels: "Date: 3rd September 2024", and, as PDF tables print them, without a
+colon ("Date 25th September 2014", "Title of Meeting ...")."""
 HELD = re.compile(
     r"(?P<title>(?:(?!\s{2,})[^.\n])*?\bmeeting\b(?:(?!\s{2,})[^.\n])*?)\s+(?:was\s+)?held\b", re.I
 )
@@ -47,7 +51,9 @@ def meeting_kind(text: str) -> str | None:
 def read_meeting(source: SourceText, header: str, attendees: list[Attendee]) -> Meeting:
     """The meeting fields from the header region (and the attendance already read)."""
     meeting = Meeting()
-    labels = {m.group("key").lower(): m.group("value") for m in LABELLED.finditer(header)}
+    labels: dict[str, str] = {}
+    for m in LABELLED.finditer(header):
+        labels.setdefault((m.group("key") or m.group("bare")).lower(), m.group("value"))
     for key, value in labels.items():
         if key.startswith("date"):
             d = parse_date(value)
@@ -58,7 +64,7 @@ def read_meeting(source: SourceText, header: str, attendees: list[Attendee]) -> 
             meeting.chair = value.strip()
         elif key.startswith("minute"):
             meeting.minutes_by = value.strip()
-        elif key == "title":
+        elif key.startswith("title"):
             meeting.title = value.strip()
     held = HELD.search(header)
     if not meeting.title:

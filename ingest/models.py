@@ -137,6 +137,9 @@ class Statement:
     text: str
     item: int | None = None
     span: Span = (0, 0)
+    members: list[str] = field(default_factory=list)
+    """For a collective speaker ("Councillors", "the Board"): the attendees it stands for.
+    `speaker` is then the group as written with the members in brackets."""
 
 
 @dataclass

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ingest.models import Attendee
+from ingest.roles import canonical_role, role_labels
 
 __all__ = ["People", "Mention", "TITLES", "strip_titles", "split_title"]
 
@@ -70,8 +71,18 @@ class Mention:
     """The attendee it resolves to; None when unknown or ambiguous."""
 
 
+_GENERIC_ROLES = {"councillor", "member of the public", "commissioner", "officer", "manager", "director"}
+"""Roles many attendees share: naming one of them alone never identifies a person."""
+
+
+def _roles_in(role: str) -> set[str]:
+    """Canonical roles named in an attendee's role text: "Councillor (Chair)" -> both."""
+    parts = re.split(r"\s*[(),;]\s*", role)
+    return {c for p in parts if p and (c := canonical_role(p))}
+
+
 def _norm(s: str) -> str:
-    return re.sub(r"\s+", " ", s.replace("’", "'")).strip().lower()
+    return re.sub(r"\s+", " ", s.replace("’", "'").replace("&", "and")).strip().lower()
 
 
 class People:
@@ -112,6 +123,10 @@ class People:
         if a.role:
             keys.add(_norm(a.role))
             keys.add(_norm(re.sub(r"\s*/\s*", "/", a.role)))
+            # every way of writing the roles they hold: "Chair" -> "Chairman", "Chairwoman"
+            for canon in _roles_in(a.role):
+                if canon.lower() not in _GENERIC_ROLES:
+                    keys.update(_norm(label) for label, pref in role_labels().items() if pref == canon)
         return {k for k in keys if k}
 
     def _compile(self) -> re.Pattern[str] | None:
@@ -139,11 +154,16 @@ class People:
                 narrowed = [a for a in found if a.title and title.lower() in a.title.lower()]
                 if len(narrowed) == 1:
                     return narrowed[0]
-        # a role word alone: "the Chair", "the Clerk"
+        # a role word alone: "the Chair", "the Clerk", "the Chairman" (for "Cllr A (Chair)")
         if not title and rest:
             role_hits = [a for a in self.attendees if a.role and _norm(rest) in _norm(a.role).split(" (")[0].split(", ")]
             if len(role_hits) == 1:
                 return role_hits[0]
+            wanted = canonical_role(rest)
+            if wanted and not role_hits:
+                role_hits = [a for a in self.attendees if a.role and wanted in _roles_in(a.role)]
+                if len(role_hits) == 1:
+                    return role_hits[0]
         return None
 
     def mentions(self, text: str) -> list[Mention]:

@@ -7,11 +7,11 @@ from datetime import date
 from pathlib import Path
 
 from ingest.actions import find_actions
-from ingest.attendance import complete_names, find_attendance, find_coopted, find_invited
+from ingest.attendance import complete_names, find_attendance, find_coopted, find_invited, same_person
 from ingest.entities import find_organisations, find_places, find_topics, topics_for
 from ingest.header import read_meeting, read_next_meeting
-from ingest.models import APOLOGIES, Attendee, MinutesRecord, Source, SourceText
-from ingest.people import People
+from ingest.models import APOLOGIES, Attendee, MinutesRecord, Paragraph, Source, SourceText, Statement
+from ingest.people import People, split_title
 from ingest.read import read_file
 from ingest.segment import Segments, segment
 from ingest.statements import find_statements, find_transcript_turns
@@ -76,31 +76,34 @@ def _item_text(seg: Segments, index: int) -> str:
 
 
 def _add_coopted(people: list[Attendee], text: str) -> None:
-    known = {p.name.lower() for p in people}
     for p in find_coopted(text) + find_invited(text):
-        if p.name.lower() not in known:
+        if not any(same_person(p.name, q.name) for q in people):
             people.append(p)
-            known.add(p.name.lower())
 
 
-def _statements(source: SourceText, seg: Segments, people: People) -> list:
+def _statements(source: SourceText, seg: Segments, people: People) -> list[Statement]:
+    # the header can hold prose too ("Councillor A welcomed Councillor B to the council")
+    header = [Paragraph(ln.text, ln.start, ln.end, None) for ln in seg.header]
+    paragraphs = header + seg.paragraphs
     turns = find_transcript_turns(source.text, 0, people)
     resolved = [t for t in turns if t.speaker and people.resolve(t.speaker)]
     if len(resolved) >= 5:
         first = turns[0].span[0]
-        before = [p for p in seg.paragraphs if p.end <= first]
+        before = [p for p in paragraphs if p.end <= first]
         return find_statements(before, people, source.text) + turns
-    return find_statements(seg.paragraphs, people, source.text)
+    return find_statements(paragraphs, people, source.text)
 
 
-def _add_unlisted_speakers(people: list[Attendee], statements: list) -> None:
+def _add_unlisted_speakers(people: list[Attendee], statements: list[Statement]) -> None:
     """A person who speaks with a full name but is not in the attendance was there:
     add them (in attendance, role unknown)."""
     known = {p.name.lower() for p in people}
     for s in statements:
         name = s.speaker
-        if not name or name.lower() in known or s.act == ":":
+        if not name or name.lower() in known or s.act == ":" or s.members:
             continue
+        if split_title(s.mention)[0] is None:
+            continue  # only "Mr Les Bonnett reported": a titled full name
         if re.fullmatch(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)? [A-Z][a-z]+(?:-[A-Z][a-z]+)?", name):
             people.append(Attendee(name=name, status="in attendance"))
             known.add(name.lower())

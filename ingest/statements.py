@@ -22,10 +22,19 @@ REPORTING_VERBS = frozenset(
     requested declared updated offered undertook introduced summarised summarized clarified
     indicated questioned challenged assured told described discussed reiterated argued accepted
     warned urged pointed announced recommended sought spoke referred praised criticised
-    congratulated expressed remarked observed answered re will would is was has had
+    congratulated expressed remarked resolved decided received brought gave observed answered re will would is was has had
     considers believes feels states says asks notes explains reports provides outlines
     circulated tabled moved voted declined agreed promised wished hoped thinks thought""".split()
 )
+
+WEAK_VERBS = frozenset({"will", "would", "is", "was", "has", "had", "re", "made", "felt", "moved"})
+"""Verbs that also follow a name that is not speaking ("the PCC is", "as Cllr A had")."""
+
+
+def _is_reporting(word: str) -> bool:
+    """A reporting verb: one of the list, or a past tense ("circulated", "welcomed")."""
+    return word in REPORTING_VERBS or (len(word) > 4 and word.endswith("ed"))
+
 
 # a collective speaker: "Members", "the Board", "Councillors"
 COLLECTIVE = re.compile(
@@ -41,17 +50,18 @@ def find_statements(paragraphs: list[Paragraph], people: People, text: str) -> l
         for m in people.mentions(para.text):
             after = para.text[m.end :]
             am = re.match(r"\s+(?:(?:has|had|was|is)\s+)?(?P<act>[a-z]+)\b", after)
-            if not am or am.group("act") not in REPORTING_VERBS:
+            if not am or not _is_reporting(am.group("act")):
                 continue
-            if not _at_clause_start(para.text, m.start):
+            # mid-sentence only with a verb of speech: "In relation to this PC gave an update"
+            if not _at_clause_start(para.text, m.start) and am.group("act") in WEAK_VERBS:
                 continue
             name = m.person.name if m.person else None
             starts.append((m.start, m.end + am.end(), m.text, am.group("act"), name))
         for m in _unknown_speakers(para.text, people):
             starts.append(m)
         for m in COLLECTIVE.finditer(para.text):
-            if m.group("act") in REPORTING_VERBS:
-                starts.append((m.start("who"), m.end(), m.group("who"), m.group("act"), m.group("who").strip()))
+            if _is_reporting(m.group("act")):
+                starts.append((m.start("who"), m.end(), m.group("who"), m.group("act"), COLLECTIVE_MARK))
         starts.sort()
         dedup: list[tuple[int, int, str, str, str | None]] = []
         for s in starts:
@@ -62,8 +72,14 @@ def find_statements(paragraphs: list[Paragraph], people: People, text: str) -> l
             end = dedup[i + 1][0] if i + 1 < len(dedup) else len(para.text)
             body = para.text[start:end].rstrip(" ,;")
             a = para.start + start
+            members: list[str] = []
+            if name == COLLECTIVE_MARK:
+                group = re.sub(r"^(?:the|The)\s+", "", mention).strip()
+                members = _members_of(group, people)
+                name = f"{mention.strip()} ({', '.join(members)})" if members else mention.strip()
             out.append(
                 Statement(
+                    members=members,
                     speaker=name,
                     mention=re.sub(r"^(?:the|The)\s+", "", mention).strip(),
                     act=act,
@@ -73,6 +89,18 @@ def find_statements(paragraphs: list[Paragraph], people: People, text: str) -> l
                 )
             )
     return out
+
+
+COLLECTIVE_MARK = "\x00collective"
+
+
+def _members_of(group: str, people: People) -> list[str]:
+    """The attendees a collective speaker stands for: councillors for "Councillors",
+    everyone recorded present for "Members", "the Board", "the Committee"."""
+    present = [a for a in people.attendees if a.status == "present"]
+    if group.lower().startswith("councillor"):
+        present = [a for a in present if re.search(r"councillor|cllr", f"{a.role} {a.title}", re.I)]
+    return [a.name for a in present]
 
 
 def _at_clause_start(text: str, pos: int) -> bool:

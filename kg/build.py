@@ -14,7 +14,7 @@ from datetime import date as _date
 from pyoxigraph import Literal, NamedNode, Quad
 from rdflib import URIRef
 
-from ingest.models import APOLOGIES, COMMITMENT, Action, MinutesRecord
+from ingest.models import APOLOGIES, COMMITMENT, Action, MinutesRecord, Statement
 from kg import iris
 from kg.namespace import DCTERMS, FOAF, GKG, ORG, PROV, RDF, SCHEMA, SKOS, XSD
 
@@ -255,14 +255,18 @@ class _Builder:
         for i, st in enumerate(self.r.statements):
             node = iris.part_iri("statement", self.meeting, i)
             g.a(node, GKG.Statement)
-            speaker = self.person(st.speaker)
-            g.add(node, GKG.speaker, speaker)
+            # a collective speaker ("Councillors") is each member, or nobody known
+            speakers = [self.person(m) for m in st.members] if st.members else (
+                [] if _is_collective(st) else [self.person(st.speaker)]
+            )
+            for speaker in speakers:
+                g.add(node, GKG.speaker, speaker)
             g.add(node, GKG.mention, st.mention)
             g.add(node, GKG.act, st.act)
             g.add(node, GKG.text, st.text)
             g.add(node, DCTERMS.isPartOf, self._part_of(st.item))
             self._span(node, st.span)
-            self._mentions(node, st.text, [speaker])
+            self._mentions(node, st.text, speakers)
 
     def actions(self) -> None:
         for i, action in enumerate(self.r.actions):
@@ -305,3 +309,8 @@ def record_to_quads(record: MinutesRecord) -> list[Quad]:
         The quads; their graph name is `kg.iris.document_iri(record.source.sha256)`.
     """
     return _Builder(record).build()
+
+
+def _is_collective(st: Statement) -> bool:
+    """A group speaker with no members listed ("the Board" before attendance is known)."""
+    return bool(re.match(r"^(?:the\s+)?(?:members|councillors|board|committee|panel|trustees|council|directors)\b", st.mention, re.I))
