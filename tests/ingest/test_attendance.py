@@ -86,3 +86,39 @@ def test_coopted_and_invited_people():
         ("Dev Patel", "Business Liaison Manager"),
         ("Eve Ford", "Business Liaison Co-ordinator"),
     ]
+
+
+def test_table_layout_labels_without_colons_and_wrapped_brackets():
+    header = (
+        "Title of Meeting Library Trust - Board Meeting\n"
+        "Attendees Ann Bee (Chair), Cy Dee (Vice Chair), Ed Eff \n(Honorary Secretary), Gil Ho (KCC), Ida Jay\n"
+        "Invited Kim Lo (Business & \nPerformance Manager)\n"
+        "Action\n"
+    )
+    people = find_attendance(header, [("Welcome and Apologies", "Apologies were received from Ida Jay.")])
+    got = [(p.name, p.role, p.organisation, p.status) for p in people]
+    assert got == [
+        ("Ann Bee", "Chair", None, "present"),
+        ("Cy Dee", "Vice Chair", None, "present"),
+        ("Ed Eff", "Honorary Secretary", None, "present"),
+        ("Gil Ho", "KCC", "KCC", "present"),
+        ("Ida Jay", None, None, "apologies"),
+        ("Kim Lo", "Business & Performance Manager", None, "in attendance"),
+    ]
+
+
+def test_present_label_on_its_own_line_stops_at_prose():
+    header = (
+        "Ash Parish Council - 6th November 2018\nPresent\n"
+        "Councillors D Rich (Chair) R Heal, N Cress and P Mor\nClerk J Conn\n"
+        "Members of the Public - Three Members\n"
+        "Councillor Rich welcomed Councillor Neil Cress to the Parish\n"
+    )
+    people = find_attendance(header, [])
+    assert [(p.name, p.role) for p in people] == [
+        ("D Rich", "Councillor (Chair)"),
+        ("R Heal", "Councillor"),
+        ("N Cress", "Councillor"),
+        ("P Mor", "Councillor"),
+        ("J Conn", "Clerk"),
+    ]

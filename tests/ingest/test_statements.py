@@ -52,3 +52,26 @@ def test_transcript_turns():
         ("Jo Bloggs", "Thank you."),
         (None, "Hi."),
     ]
+
+
+def test_collective_speaker_stands_for_its_members():
+    people = People(
+        [
+            Attendee(name="D Rich", role="Councillor (Chair)"),
+            Attendee(name="R Heal", role="Councillor"),
+            Attendee(name="J Conn", role="Clerk"),
+        ]
+    )
+    text = "After discussion. Councillors resolved to pay. The Chairman brought the meeting to a close."
+    got = find_statements([Paragraph(text, 0, len(text), 0)], people, text)
+    assert [(s.speaker, s.members) for s in got] == [
+        ("Councillors (D Rich, R Heal)", ["D Rich", "R Heal"]),
+        ("D Rich", []),
+    ]
+
+
+def test_initials_mid_sentence_with_a_verb_of_speech():
+    people = People([Attendee(name="Peter Call"), Attendee(name="Rita Hunt")])
+    text = "In relation to this PC gave an update on the event."
+    (s,) = find_statements([Paragraph(text, 0, len(text), 0)], people, text)
+    assert (s.speaker, s.mention, s.act) == ("Peter Call", "PC", "gave")
