@@ -284,6 +284,8 @@ class _Builder:
         owed_to = self.agent(act.for_, act.for_name)
         g.add(node, GKG.owner, owner)
         g.add(node, GKG.owedTo, owed_to)
+        g.add(node, GKG.ownerText, act.owner)
+        g.add(node, GKG.owedToText, act.for_)
         due = _iso_date(act.due)
         if due is not None:
             g.add(node, GKG.due, due)

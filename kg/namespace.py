@@ -68,6 +68,8 @@ class GKG(DefinedNamespace):
     owedTo: URIRef
     due: URIRef
     dueText: URIRef
+    ownerText: URIRef
+    owedToText: URIRef
     status: URIRef
     raisedAt: URIRef
     followedUpAt: URIRef

@@ -76,8 +76,10 @@ def actions_query(owner: str | None = None, owed_to: str | None = None) -> str:
         "OPTIONAL { ?meeting dcterms:title ?meeting_title_ }",
         "OPTIONAL { ?meeting prov:wasDerivedFrom/gkg:sourcePath ?document_ }",
         'BIND(IF(EXISTS { ?action a gkg:Commitment }, "commitment", "action") AS ?kind_)',
-        "BIND(COALESCE(?o_name, ?o_label) AS ?owner_)",
-        "BIND(COALESCE(?f_name, ?f_label) AS ?owed_to_)",
+        "OPTIONAL { ?action gkg:ownerText ?o_text }",
+        "OPTIONAL { ?action gkg:owedToText ?f_text }",
+        "BIND(COALESCE(?o_text, ?o_name, ?o_label) AS ?owner_)",
+        "BIND(COALESCE(?f_text, ?f_name, ?f_label) AS ?owed_to_)",
         "BIND(COALESCE(STR(?due_date), ?due_text) AS ?due_)",
     ]
     if owner is not None:
