@@ -59,7 +59,8 @@ def actions_query(owner: str | None = None, owed_to: str | None = None) -> str:
             None means any owner.
         owed_to: the same for the person or body the action is owed to.
 
-    Columns: action, kind ("commitment" or "action"), text, owner, owed_to, due,
+    Columns: action, kind ("commitment" or "action"), text, owner and owed_to (as
+    written, "T/CC (Ann Lee)"), owner_name and owed_to_name (the resolved node's name), due,
     status ("open", "done", ... from gkg:StatusOpen, ...), ref, meeting_date,
     meeting, meeting_title, document (the source path).
     """
@@ -80,18 +81,27 @@ def actions_query(owner: str | None = None, owed_to: str | None = None) -> str:
         "OPTIONAL { ?action gkg:owedToText ?f_text }",
         "BIND(COALESCE(?o_text, ?o_name, ?o_label) AS ?owner_)",
         "BIND(COALESCE(?f_text, ?f_name, ?f_label) AS ?owed_to_)",
+        "BIND(COALESCE(?o_name, ?o_label) AS ?owner_name_)",
+        "BIND(COALESCE(?f_name, ?f_label) AS ?owed_to_name_)",
         "BIND(COALESCE(STR(?due_date), ?due_text) AS ?due_)",
     ]
     if owner is not None:
         lines.append(f"VALUES ?owner_q {{ {literal(owner)} }}")
-        lines.append("FILTER(CONTAINS(LCASE(STR(?owner_)), LCASE(?owner_q)))")
+        lines.append(
+            "FILTER(CONTAINS(LCASE(STR(?owner_)), LCASE(?owner_q))"
+            " || CONTAINS(LCASE(STR(?owner_name_)), LCASE(?owner_q)))"
+        )
     if owed_to is not None:
         lines.append(f"VALUES ?owed_q {{ {literal(owed_to)} }}")
-        lines.append("FILTER(CONTAINS(LCASE(STR(?owed_to_)), LCASE(?owed_q)))")
+        lines.append(
+            "FILTER(CONTAINS(LCASE(STR(?owed_to_)), LCASE(?owed_q))"
+            " || CONTAINS(LCASE(STR(?owed_to_name_)), LCASE(?owed_q)))"
+        )
     where = "\n".join("  " + line for line in lines)
     return f"""{prefix_block()}
 SELECT ?action (SAMPLE(?kind_) AS ?kind) (SAMPLE(?text_) AS ?text) (SAMPLE(?owner_) AS ?owner)
-       (SAMPLE(?owed_to_) AS ?owed_to) (SAMPLE(?due_) AS ?due) (SAMPLE(?status_) AS ?status)
+       (SAMPLE(?owed_to_) AS ?owed_to) (SAMPLE(?owner_name_) AS ?owner_name)
+       (SAMPLE(?owed_to_name_) AS ?owed_to_name) (SAMPLE(?due_) AS ?due) (SAMPLE(?status_) AS ?status)
        (SAMPLE(?ref_) AS ?ref) (SAMPLE(?meeting_date_) AS ?meeting_date) ?meeting
        (SAMPLE(?meeting_title_) AS ?meeting_title) (SAMPLE(?document_) AS ?document)
 WHERE {{

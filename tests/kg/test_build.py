@@ -175,7 +175,7 @@ EXPECTED_SMALL = f"""
 
 <{ID}action/tintern-community-council-2019-03-25-1> a gkg:Action, gkg:Commitment ;
     gkg:text "The Clerk will write to the police." ;
-    gkg:owner <{ID}org/tintern-community-council-clerk> ;
+    gkg:owner <{ID}org/tintern-community-council-clerk> ; gkg:ownerText "the Clerk" ;
     gkg:dueText "next meeting" ; gkg:status gkg:StatusOpen ;
     gkg:raisedAt <{ID}meeting/tintern-community-council-2019-03-25> ;
     dcterms:isPartOf <{ID}item/tintern-community-council-2019-03-25-1> ;

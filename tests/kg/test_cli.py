@@ -178,11 +178,12 @@ def test_actions_formats(runner: CliRunner, loaded: Path) -> None:
     assert csv.exit_code == 0
     lines = csv.stdout.splitlines()
     assert lines[0] == (
-        "action,kind,text,owner,owed_to,due,status,ref,meeting_date,meeting,meeting_title,document"
+        "action,kind,text,owner,owed_to,owner_name,owed_to_name,due,status,ref,meeting_date,meeting,"
+        "meeting_title,document"
     )
     assert len(lines) == 3
     rows = json.loads(run(runner, loaded, "actions", "--format", "json").stdout)
-    assert [(r["kind"], r["owner"], r["meeting_date"]) for r in rows] == [
+    assert [(r["kind"], r["owner_name"], r["meeting_date"]) for r in rows] == [
         ("action", "Bob Evans", "2019-03-25"),
         ("commitment", "Bob Evans", "2019-04-29"),
     ]

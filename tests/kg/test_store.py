@@ -148,7 +148,7 @@ def test_read_only_needs_an_existing_store(tmp_path: Path, record: MinutesRecord
         writer.replace_document(record, record_to_quads(record))
     with Store(tmp_path / "d", read_only=True) as reader:
         assert reader.has_document("0" * 64)
-        assert reader.select(queries.actions_query(owner="ROE"))[1][0]["owner"] == "Sam Roe"
+        assert reader.select(queries.actions_query(owner="ROE"))[1][0]["owner_name"] == "Sam Roe"
 
 
 def test_actions_query_binds_values_safely(store: Store, record: MinutesRecord) -> None:
