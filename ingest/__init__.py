@@ -1,8 +1,8 @@
 """Reading minutes and extracting what they record: no RDF, no Flask.
 
-    from ingest import extract_file
-    record = extract_file("minutes.txt")
-    record.actions[0].owner
+from ingest import extract_file
+record = extract_file("minutes.txt")
+record.actions[0].owner
 """
 
 from ingest.errors import IngestError, UnreadableFile

@@ -42,10 +42,60 @@ __all__ = ["find_actions", "split_sentences", "dedupe_actions", "AGENT_NOUNS"]
 # --- sentences -----------------------------------------------------------------------
 
 _ABBREVIATIONS = {
-    "mr", "mrs", "ms", "dr", "cllr", "cllrs", "st", "no", "nos", "ch", "chq", "eg", "e.g", "ie",
-    "i.e", "vs", "v", "approx", "dept", "co", "rev", "revd", "prof", "insp", "supt", "sgt", "ref",
-    "tel", "inc", "cf", "nb", "n.b", "a/c", "p", "pp", "para", "cl", "fig", "vol", "est", "min",
-    "max", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "cllr",
+    "cllrs",
+    "st",
+    "no",
+    "nos",
+    "ch",
+    "chq",
+    "eg",
+    "e.g",
+    "ie",
+    "i.e",
+    "vs",
+    "v",
+    "approx",
+    "dept",
+    "co",
+    "rev",
+    "revd",
+    "prof",
+    "insp",
+    "supt",
+    "sgt",
+    "ref",
+    "tel",
+    "inc",
+    "cf",
+    "nb",
+    "n.b",
+    "a/c",
+    "p",
+    "pp",
+    "para",
+    "cl",
+    "fig",
+    "vol",
+    "est",
+    "min",
+    "max",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
 }
 
 
@@ -85,7 +135,8 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
                 nxt = text[k] if k < n else ""
                 is_abbrev = ch == "." and (
                     word in _ABBREVIATIONS
-                    or re.fullmatch(r"[a-z]", word) is not None and text[i - 1].isupper()
+                    or re.fullmatch(r"[a-z]", word) is not None
+                    and text[i - 1].isupper()
                     or re.fullmatch(r"(?:[a-z]\.)+[a-z]", word) is not None
                 )
                 # "2659. Police Report": an item number opening the sentence
@@ -121,35 +172,154 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 # --- agents --------------------------------------------------------------------------
 
 AGENT_NOUNS = {
-    "clerk", "chair", "chairman", "chairwoman", "chairperson", "vice-chair", "councillor",
-    "councillors", "cllr", "cllrs", "council", "committee", "sub-committee", "trust", "team",
-    "officer", "officers", "member", "members", "someone", "somebody", "panel", "board", "group",
-    "force", "police", "constabulary", "authority", "department", "directorate", "partnership",
-    "forum", "secretary", "treasurer", "mayor", "commissioner", "commissioners", "manager",
-    "director", "head", "lead", "staff", "rangers", "representative", "representatives",
-    "bureau", "office", "unit", "executive", "administrator", "governors", "trustees",
-    "volunteers", "contractor", "contractors", "superintendent", "inspector", "sergeant",
-    "constable", "chief", "deputy", "working", "party", "association", "society", "club",
-    "company", "agency", "service", "services", "highways", "surveyor", "warden", "wardens",
+    "clerk",
+    "chair",
+    "chairman",
+    "chairwoman",
+    "chairperson",
+    "vice-chair",
+    "councillor",
+    "councillors",
+    "cllr",
+    "cllrs",
+    "council",
+    "committee",
+    "sub-committee",
+    "trust",
+    "team",
+    "officer",
+    "officers",
+    "member",
+    "members",
+    "someone",
+    "somebody",
+    "panel",
+    "board",
+    "group",
+    "force",
+    "police",
+    "constabulary",
+    "authority",
+    "department",
+    "directorate",
+    "partnership",
+    "forum",
+    "secretary",
+    "treasurer",
+    "mayor",
+    "commissioner",
+    "commissioners",
+    "manager",
+    "director",
+    "head",
+    "lead",
+    "staff",
+    "rangers",
+    "representative",
+    "representatives",
+    "bureau",
+    "office",
+    "unit",
+    "executive",
+    "administrator",
+    "governors",
+    "trustees",
+    "volunteers",
+    "contractor",
+    "contractors",
+    "superintendent",
+    "inspector",
+    "sergeant",
+    "constable",
+    "chief",
+    "deputy",
+    "working",
+    "party",
+    "association",
+    "society",
+    "club",
+    "company",
+    "agency",
+    "service",
+    "services",
+    "highways",
+    "surveyor",
+    "warden",
+    "wardens",
 }
 """Lower-case nouns that make a noun phrase an agent: a role, an office or a body."""
 
 _PRONOUNS = {"he", "she"}
 _PREPOSITIONS = {"of", "from", "on", "at", "for", "in", "with", "within"}
 _AUX = {
-    "is", "are", "was", "were", "has", "have", "had", "will", "would", "be", "been", "to",
-    "can", "could", "should", "may", "might", "must", "not", "that", "which", "who", "if",
+    "is",
+    "are",
+    "was",
+    "were",
+    "has",
+    "have",
+    "had",
+    "will",
+    "would",
+    "be",
+    "been",
+    "to",
+    "can",
+    "could",
+    "should",
+    "may",
+    "might",
+    "must",
+    "not",
+    "that",
+    "which",
+    "who",
+    "if",
 }
 _HEAD_FILLERS = {"the", "and", "&", "both", "all", "two", "three"}
 _TITLE_WORDS = {w.lower() for t in TITLES for w in t.split()}
 _IMPERATIVES = {
-    "ask", "inform", "contact", "write", "tell", "send", "check", "chase", "request", "email",
-    "invite", "arrange", "remind", "reply", "respond", "obtain", "please", "can", "could",
+    "ask",
+    "inform",
+    "contact",
+    "write",
+    "tell",
+    "send",
+    "check",
+    "chase",
+    "request",
+    "email",
+    "invite",
+    "arrange",
+    "remind",
+    "reply",
+    "respond",
+    "obtain",
+    "please",
+    "can",
+    "could",
 }
 """Verbs that open an instruction ("Ask County Cllr Webb to ..."): never part of a subject."""
 _NOT_SUBJECTS = {
-    "due", "prior", "according", "further", "nothing", "welcome", "thanks", "subject",
-    "in", "it", "this", "there", "what", "which", "who", "we", "i", "you", "they",
+    "due",
+    "prior",
+    "according",
+    "further",
+    "nothing",
+    "welcome",
+    "thanks",
+    "subject",
+    "in",
+    "it",
+    "this",
+    "there",
+    "what",
+    "which",
+    "who",
+    "we",
+    "i",
+    "you",
+    "they",
 }
 
 
@@ -164,7 +334,7 @@ def _is_acronym(word: str) -> bool:
 
 
 def agent_kind(np: str, people: People) -> str | None:
-    """"person", "pronoun", "body" or "name" when `np` can be the agent of an action, else None."""
+    """ "person", "pronoun", "body" or "name" when `np` can be the agent of an action, else None."""
     words = np.split()
     if not words or len(words) > 10:
         return None
@@ -260,11 +430,31 @@ def _subject_before(
 # --- the patterns ----------------------------------------------------------------------
 
 _FORMAL_VERBS = {
-    "pay", "approve", "accept", "note", "adopt", "defer", "receive", "ratify", "endorse",
-    "support", "recommend", "agree", "disagree",
+    "pay",
+    "approve",
+    "accept",
+    "note",
+    "adopt",
+    "defer",
+    "receive",
+    "ratify",
+    "endorse",
+    "support",
+    "recommend",
+    "agree",
+    "disagree",
 }
 _MONEY_VERBS = {
-    "give", "set", "donate", "grant", "contribute", "allocate", "fund", "award", "spend", "pay",
+    "give",
+    "set",
+    "donate",
+    "grant",
+    "contribute",
+    "allocate",
+    "fund",
+    "award",
+    "spend",
+    "pay",
     "make",
 }
 _WILL_RE = re.compile(
@@ -296,8 +486,27 @@ _ADVISED_RE = re.compile(
 )
 _TO_DO_RE = re.compile(r"\s+to\s+(?P<v>[a-z][a-z-]+)\b")
 _NOT_VERBS = {
-    "the", "a", "an", "this", "that", "these", "those", "his", "her", "their", "its", "our",
-    "date", "all", "any", "each", "every", "be", "and", "or", "no",
+    "the",
+    "a",
+    "an",
+    "this",
+    "that",
+    "these",
+    "those",
+    "his",
+    "her",
+    "their",
+    "its",
+    "our",
+    "date",
+    "all",
+    "any",
+    "each",
+    "every",
+    "be",
+    "and",
+    "or",
+    "no",
 }
 _ASKED_THAT_RE = re.compile(r"\b(?:asked|requested|requests|request|asks)\s+that\s+")
 _REQUESTS_RE = re.compile(r"\b(?:requests|requested)\s+(?:a|an|the|further|sight|copies|that)\b")
@@ -415,8 +624,10 @@ class _Doc:
         if not np or np.lower() in {"i", "it", "this", "that", "they", "we"}:
             return None
         words = np.split()
-        if len(words) == 1 and not (_is_acronym(np) or self.people.mentions(np)) and (
-            fragment.strip()[: len(np)] != np or np.lower() in {"he", "she"}
+        if (
+            len(words) == 1
+            and not (_is_acronym(np) or self.people.mentions(np))
+            and (fragment.strip()[: len(np)] != np or np.lower() in {"he", "she"})
         ):
             return None
         return np
@@ -518,10 +729,18 @@ def _sentence_hits(sentence: str, base: int, para: str, doc: _Doc) -> list[_Hit]
     for m in _CONFIRMED_WOULD_RE.finditer(sentence):
         w = _WOULD_RE.search(sentence, m.end())
         if not w or w.group("v") in (
-            "be", "have", "not", "need", "like", "prefer", "welcome", "appreciate", "love",
+            "be",
+            "have",
+            "not",
+            "need",
+            "like",
+            "prefer",
+            "welcome",
+            "appreciate",
+            "love",
         ):
             continue
-        inner = _subject_before(sentence[m.end():], w.start() - m.end(), people)
+        inner = _subject_before(sentence[m.end() :], w.start() - m.end(), people)
         outer = _subject_before(sentence, m.start(), people)
         if inner and outer and inner[0] == 0 and inner[2] != "pronoun":
             o, on = owner(inner[1], inner[2], m.end())
@@ -546,9 +765,11 @@ def _sentence_hits(sentence: str, base: int, para: str, doc: _Doc) -> list[_Hit]
         what = m.group("what")
         if what in _FORMAL_VERBS or what in _NOT_VERBS or _NOUN_END.search(what):
             continue
-        if what in _MONEY_VERBS and re.match(r"(?:\s+\S+){0,4}?\s+(?:[£$€]|&pound;|(?:this|the)\s+"
-                                             r"(?:amount|sum|donation|grant))",
-                                             sentence[m.end():]):
+        if what in _MONEY_VERBS and re.match(
+            r"(?:\s+\S+){0,4}?\s+(?:[£$€]|&pound;|(?:this|the)\s+"
+            r"(?:amount|sum|donation|grant))",
+            sentence[m.end() :],
+        ):
             continue  # "agreed to give £50": a spending decision
         subj = _subject_before(sentence, m.start(), people)
         if not subj:
@@ -579,7 +800,7 @@ def _sentence_hits(sentence: str, base: int, para: str, doc: _Doc) -> list[_Hit]
             if not subj or subj[2] == "pronoun":
                 continue
             f, fn = owner(subj[1], subj[2], subj[0])
-            after = sentence[m.end():]
+            after = sentence[m.end() :]
             o = on = None
             asked = re.match(r"(?P<np>.+?)\s+(?P<be>be\s+)?[a-z]+", after)
             if asked and not asked.group("be") and rx is _ASKED_THAT_RE:
@@ -610,7 +831,7 @@ def _sentence_hits(sentence: str, base: int, para: str, doc: _Doc) -> list[_Hit]
 
 
 def _finish(hit: _Hit, para: Paragraph, doc: _Doc, sentence_prev: str | None) -> Action:
-    text = para.text[hit.start:hit.end]
+    text = para.text[hit.start : hit.end]
     due = hit.due or _due_in(text, doc)
     f, fn = hit.for_, hit.for_name
     if f is None:
@@ -693,7 +914,7 @@ def _table_row(para: Paragraph, cols: dict[str, int], doc: _Doc) -> Action | Non
         i = cols.get(name)
         if i is None or i >= len(cells):
             return None
-        value = para.text[cells[i][0]:cells[i][1]].strip()
+        value = para.text[cells[i][0] : cells[i][1]].strip()
         return value or None
 
     who = cell("owner")
@@ -702,9 +923,15 @@ def _table_row(para: Paragraph, cols: dict[str, int], doc: _Doc) -> Action | Non
     text = para.text[s:e]
     f, fn = _for_in(text, doc)
     return Action(
-        text=text, owner=o, owner_name=on, for_=f, for_name=fn,
+        text=text,
+        owner=o,
+        owner_name=on,
+        for_=f,
+        for_name=fn,
         due=parse_due(due_text, doc.meeting_date) if due_text else _due_in(text, doc),
-        kind=EXPLICIT, ref=cell("ref"), item=para.item,
+        kind=EXPLICIT,
+        ref=cell("ref"),
+        item=para.item,
         span=(para.start + s, para.start + e),
     )
 
@@ -720,7 +947,7 @@ def _action_line(para: Paragraph, doc: _Doc) -> Action | None | bool:
         return False
     bstart = m.start("body")
     sentences = split_sentences(body)
-    first = body[sentences[0][0]:sentences[0][1]] if sentences else body
+    first = body[sentences[0][0] : sentences[0][1]] if sentences else body
     hits = _sentence_hits(first, bstart + (sentences[0][0] if sentences else 0), para.text, doc)
     hit = min(hits, key=lambda h: h.start) if hits else None
     rest_for = _for_in(body, doc)
@@ -811,18 +1038,13 @@ def _paragraph_actions(para: Paragraph, doc: _Doc) -> list[Action]:
         for hit in hits:
             if any(ts <= hit.start < te for ts, te in taken):
                 continue
-            prev = text[spans[idx - 1][0]:spans[idx - 1][1]] if idx else None
+            prev = text[spans[idx - 1][0] : spans[idx - 1][1]] if idx else None
             # "X will take responsibility." points back at the sentence before it
-            if (
-                hit.verb
-                and _TAKE_RESPONSIBILITY.fullmatch(hit.verb)
-                and idx
-                and hit.start == s
-            ):
+            if hit.verb and _TAKE_RESPONSIBILITY.fullmatch(hit.verb) and idx and hit.start == s:
                 ps, pe = spans[idx - 1]
                 hit = replace(hit, start=ps + _boundaries(text[ps:pe], strong=True)[-1])
-            also = re.match(r"(?:he|she|they)\s+(?:will|shall)\s+also\b", text[hit.start:], re.I)
-            this = _THIS_IS_TO_BE.match(text[hit.start:])
+            also = re.match(r"(?:he|she|they)\s+(?:will|shall)\s+also\b", text[hit.start :], re.I)
+            this = _THIS_IS_TO_BE.match(text[hit.start :])
             if (
                 out
                 and hit.start == s
@@ -833,7 +1055,7 @@ def _paragraph_actions(para: Paragraph, doc: _Doc) -> list[Action]:
                 # Y.": one action written in two sentences
                 last = out[-1]
                 last.span = (last.span[0], para.start + hit.end)
-                last.text = text[last.span[0] - para.start:hit.end]
+                last.text = text[last.span[0] - para.start : hit.end]
                 if last.for_ is None and hit.for_ is not None:
                     last.for_, last.for_name = hit.for_, hit.for_name
                 taken.append((hit.start, hit.end))
@@ -845,8 +1067,9 @@ def _paragraph_actions(para: Paragraph, doc: _Doc) -> list[Action]:
         closing = next(((s, e) for s, e in reversed(spans) if s < tail.start()), None)
         if closing and not any(a.span[0] - para.start == closing[0] for a in out):
             start = closing[0]
-            hit = _Hit(start, len(text.rstrip()), EXPLICIT, owner=tail_owner[0],
-                       owner_name=tail_owner[1])
+            hit = _Hit(
+                start, len(text.rstrip()), EXPLICIT, owner=tail_owner[0], owner_name=tail_owner[1]
+            )
             out.append(_finish(hit, para, doc, None))
     return out
 

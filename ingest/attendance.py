@@ -18,9 +18,26 @@ from ingest.roles import role_labels, role_words
 __all__ = ["parse_attendance_block", "find_attendance", "role_words", "role_labels"]
 
 STATUS_LABELS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"\b(apologies(?: for absence)?(?: were received from| received from)?|absent)\b", re.I), APOLOGIES),
-    (re.compile(r"\b(officers in attendance|in attendance|also present|also attending|members of the public|public|invited)\b", re.I), IN_ATTENDANCE),
-    (re.compile(r"\b(those present(?: were)?|present|those attending|attendance|attendees|members present|circulated|attending)\b", re.I), PRESENT),
+    (
+        re.compile(
+            r"\b(apologies(?: for absence)?(?: were received from| received from)?|absent)\b", re.I
+        ),
+        APOLOGIES,
+    ),
+    (
+        re.compile(
+            r"\b(officers in attendance|in attendance|also present|also attending|members of the public|public|invited)\b",
+            re.I,
+        ),
+        IN_ATTENDANCE,
+    ),
+    (
+        re.compile(
+            r"\b(those present(?: were)?|present|those attending|attendance|attendees|members present|circulated|attending)\b",
+            re.I,
+        ),
+        PRESENT,
+    ),
 ]
 LABEL_RE = re.compile(
     r"(?P<label>\b(?:apologies(?: for absence)?(?: were received from| received from)?|absent|"
@@ -39,7 +56,18 @@ LINE_LABEL_RE = re.compile(
 """"A label that opens a line without punctuation, as tables in PDFs print it ("Present",
 "Attendees Tony ...", "Invited ...")."""
 FUNCTION_WORDS = {"and", "of", "the", "for", "to", "at", "in", "on", "with", "from", "by", "&"}
-NOT_NAMES = {"action", "actions", "item", "items", "minutes", "agenda", "notes", "page", "none", "nil"}
+NOT_NAMES = {
+    "action",
+    "actions",
+    "item",
+    "items",
+    "minutes",
+    "agenda",
+    "notes",
+    "page",
+    "none",
+    "nil",
+}
 
 
 def _is_role_text(text: str) -> bool:
@@ -52,7 +80,10 @@ def _is_role_text(text: str) -> bool:
     tokens = re.split(r"\s+", t)
     if tokens[0].lower() in {"the", "a"} and len(tokens) > 1 and tokens[1].lower() in role_words():
         return False  # "the Clerk" names a person
-    if any(w in {"of", "the", "at", "for", "and"} for w in tokens[1:]) and tokens[0].lower() in role_words():
+    if (
+        any(w in {"of", "the", "at", "for", "and"} for w in tokens[1:])
+        and tokens[0].lower() in role_words()
+    ):
         return True
     return tokens[-1].lower().rstrip(".") in role_words() and tokens[0].lower() in role_words()
 
@@ -68,7 +99,11 @@ def parse_entry(text: str, status: str, group_role: str | None = None) -> Attend
     raw = re.sub(r"\s+", " ", text).strip(" .,;:–-")
     if not raw or re.fullmatch(r"[\d\s]+", raw):
         return None
-    if re.match(r"^(\d+|a|an|several|some|two|three|four|five|six|seven|eight|nine|ten|no)\s+(members?\b|residents?|others?|people)", raw, re.I):
+    if re.match(
+        r"^(\d+|a|an|several|some|two|three|four|five|six|seven|eight|nine|ten|no)\s+(members?\b|residents?|others?|people)",
+        raw,
+        re.I,
+    ):
         return None
     if raw.lower() in NOT_NAMES:
         return None
@@ -82,7 +117,10 @@ def parse_entry(text: str, status: str, group_role: str | None = None) -> Attend
         inner = m.group("inner").strip()
         raw = raw[: m.start()].strip()
         short = inner.replace(" ", "")
-        if re.fullmatch(r"[A-Z][A-Za-z]?(?:/\s?)?[A-Z]{1,5}|[A-Z]{2,6}", short) and not inner.istitle():
+        if (
+            re.fullmatch(r"[A-Z][A-Za-z]?(?:/\s?)?[A-Z]{1,5}|[A-Z]{2,6}", short)
+            and not inner.istitle()
+        ):
             if _abbreviates(short, raw):
                 abbrev = short
             else:
@@ -94,10 +132,17 @@ def parse_entry(text: str, status: str, group_role: str | None = None) -> Attend
         role = role_part + (f" ({role})" if role else "")
     if name_part.lower().startswith("the "):
         who = name_part[4:].strip()
-        return Attendee(name=name_part, role=role or _pref(who) or who, abbrev=abbrev, status=status)
+        return Attendee(
+            name=name_part, role=role or _pref(who) or who, abbrev=abbrev, status=status
+        )
     title, rest = split_title(name_part)
     first, _, after = rest.partition(" ")
-    if not title and _pref(first) and after and re.fullmatch(rf"{NAME_TOKEN}(?: {NAME_TOKEN}){{1,4}}", after):
+    if (
+        not title
+        and _pref(first)
+        and after
+        and re.fullmatch(rf"{NAME_TOKEN}(?: {NAME_TOKEN}){{1,4}}", after)
+    ):
         title, rest = first, after  # "Clerk J Connelly"
     # split "John Campion Police and Crime Commissioner" into name + role at the first role word
     tokens = rest.split(" ")
@@ -120,7 +165,7 @@ def parse_entry(text: str, status: str, group_role: str | None = None) -> Attend
             return None
     if title and _pref(title) and not role:
         role = title
-    elif title and role_part and _pref(title) and title.lower() not in role.lower():
+    elif title and role and role_part and _pref(title) and title.lower() not in role.lower():
         role = f"{title}, {role}"
     elif title and role and _pref(title) and title.lower() not in role.lower():
         role = f"{title} ({role})" if not role_part else role
@@ -128,9 +173,17 @@ def parse_entry(text: str, status: str, group_role: str | None = None) -> Attend
         role = group_role
     elif group_role and role and m and role == m.group("inner").strip() and not title:
         role = f"{group_role} ({role})"  # "Councillors D Richardson (Chair)"
-    elif group_role and role and group_role.lower() not in role.lower() and title and not _pref(title):
+    elif (
+        group_role
+        and role
+        and group_role.lower() not in role.lower()
+        and title
+        and not _pref(title)
+    ):
         role = f"{role}"
-    return Attendee(name=name, role=role, abbrev=abbrev, status=status, title=title, organisation=organisation)
+    return Attendee(
+        name=name, role=role, abbrev=abbrev, status=status, title=title, organisation=organisation
+    )
 
 
 def _abbreviates(short: str, entry: str) -> bool:
@@ -166,11 +219,18 @@ def _split_entries(text: str) -> list[tuple[str, str | None]]:
         prefix = ""
         if pm:
             plural = pm.group(1)
-            singular = {"Cllrs": "Councillor", "Councillors": "Councillor", "Commissioners": "Commissioner", "Messrs": "Mr"}[plural]
+            singular = {
+                "Cllrs": "Councillor",
+                "Councillors": "Councillor",
+                "Commissioners": "Commissioner",
+                "Messrs": "Mr",
+            }[plural]
             chunk = pm.group(2)
             group_role = singular if singular != "Mr" else None
             prefix = ""
-        pieces = [re.sub(r"^and\s+", "", p.strip()) for p in _split_outside_brackets(chunk) if p.strip()]
+        pieces = [
+            re.sub(r"^and\s+", "", p.strip()) for p in _split_outside_brackets(chunk) if p.strip()
+        ]
         entries: list[tuple[str, str | None]] = []
         for piece in pieces:
             if entries and _is_role_text(piece) and not piece.lower().startswith("the "):
@@ -195,7 +255,7 @@ def _split_outside_brackets(text: str) -> list[str]:
 
 
 def same_person(a: str, b: str) -> bool:
-    """"N Cresswell" and "Neil Cresswell": same surname, and initials that agree."""
+    """ "N Cresswell" and "Neil Cresswell": same surname, and initials that agree."""
     ta, tb = a.replace(".", " ").split(), b.replace(".", " ").split()
     if not ta or not tb or ta[-1].lower() != tb[-1].lower():
         return False
@@ -252,7 +312,11 @@ def find_attendance(header: str, items: list[tuple[str, str]]) -> list[Attendee]
                 if m.group("label").lower().startswith("apologies"):
                     body = body[m.end() :]
                     break
-            body = re.sub(r"(?i)^\s*apologies\s+(?:were\s+)?(?:received|given|sent)\s+(?:from|by)\s+", "", body)
+            body = re.sub(
+                r"(?i)^\s*apologies\s+(?:were\s+)?(?:received|given|sent)\s+(?:from|by)\s+",
+                "",
+                body,
+            )
             body = re.split(r"(?<=[a-z)])\.\s", body)[0]
             people.extend(parse_attendance_block(body, APOLOGIES))
     return _dedupe(people)
@@ -260,7 +324,10 @@ def find_attendance(header: str, items: list[tuple[str, str]]) -> list[Attendee]
 
 def _labels(header: str) -> list[re.Match[str]]:
     """Attendance labels in the header, in order, without overlaps."""
-    hits = sorted(list(LABEL_RE.finditer(header)) + list(LINE_LABEL_RE.finditer(header)), key=lambda m: m.start())
+    hits = sorted(
+        list(LABEL_RE.finditer(header)) + list(LINE_LABEL_RE.finditer(header)),
+        key=lambda m: m.start(),
+    )
     out: list[re.Match[str]] = []
     for m in hits:
         if out and m.start() < out[-1].end():
@@ -284,7 +351,11 @@ def _attendance_run(body: str) -> str:
         raw = body[offset : offset + len(line)]
         offset += len(line) + 1
         words = re.findall(r"[A-Za-z][A-Za-z'’-]*", line)
-        lower = [w for w in words if w[0].islower() and w not in FUNCTION_WORDS and w.lower() not in {"members", "public"}]
+        lower = [
+            w
+            for w in words
+            if w[0].islower() and w not in FUNCTION_WORDS and w.lower() not in {"members", "public"}
+        ]
         if i > 0 and (lower or re.match(r"^\s*\d+(?:\.\d+)*[.)]?\s+[A-Z]", line)):
             break
         kept.append(raw)
@@ -294,11 +365,15 @@ def _attendance_run(body: str) -> str:
 def _dedupe(people: list[Attendee]) -> list[Attendee]:
     """One entry per person; a person listed and also sending apologies sent apologies."""
     seen: dict[str, Attendee] = {}
-    out = []
+    out: list[Attendee] = []
     for p in people:
         key = p.name.lower()
         if p.status == APOLOGIES:
-            same = [q for q in out if q.name.lower() == key or q.name.lower().split()[-1] == key.split()[-1]]
+            same = [
+                q
+                for q in out
+                if q.name.lower() == key or q.name.lower().split()[-1] == key.split()[-1]
+            ]
             if len(same) == 1:
                 same[0].status = APOLOGIES
                 continue
@@ -317,12 +392,15 @@ def find_coopted(text: str) -> list[Attendee]:
         if not re.search(r"\bco-?opt", sent, re.I):
             continue
         names = re.findall(
-            r"(?:(?:Mrs|Mr|Ms|Miss|Dr)\.?\s+)?([A-Z][a-z]+(?:[-'][A-Z][a-z]+)? [A-Z][a-z]+(?:-[A-Z][a-z]+)?)", sent
+            r"(?:(?:Mrs|Mr|Ms|Miss|Dr)\.?\s+)?([A-Z][a-z]+(?:[-'][A-Z][a-z]+)? [A-Z][a-z]+(?:-[A-Z][a-z]+)?)",
+            sent,
         )
         for n in names:
             if n.split()[0].lower() in role_words() or n.split()[0] in {"The", "They", "Council"}:
                 continue
-            out.append(Attendee(name=n, role="Councillor (co-opted at this meeting)", status=PRESENT))
+            out.append(
+                Attendee(name=n, role="Councillor (co-opted at this meeting)", status=PRESENT)
+            )
     return out
 
 
@@ -360,18 +438,26 @@ def find_invited(text: str) -> list[Attendee]:
     for m in INVITE.finditer(text):
         rest = re.split(r"\s+to\s+[a-z]+\b", m.group("rest"))[0]
         org = None
-        om = re.match(r"\s*(?:the\s+)?(?:representatives?|members?|officers?|guests?)?\s*(?:from|of)\s+"
-                      r"(?P<org>(?:[A-Z][\w&'’-]*\s?)+),", rest)
+        om = re.match(
+            r"\s*(?:the\s+)?(?:representatives?|members?|officers?|guests?)?\s*(?:from|of)\s+"
+            r"(?P<org>(?:[A-Z][\w&'’-]*\s?)+),",
+            rest,
+        )
         if om:
             org = om.group("org").strip()
-            rest = rest[om.end():]
+            rest = rest[om.end() :]
         for entry, _group in _split_entries(rest):
             person = parse_entry(entry, IN_ATTENDANCE)
             if not person or len(person.name.split()) < 2:
                 continue
             if not re.fullmatch(rf"{NAME_TOKEN}(?: {NAME_TOKEN}){{1,3}}", person.name):
                 continue
-            if person.title and _pref(person.title) and org and (not person.role or person.role == person.title):
+            if (
+                person.title
+                and _pref(person.title)
+                and org
+                and (not person.role or person.role == person.title)
+            ):
                 person.role = f"{person.title}, {org}"
             out.append(person)
     return out

@@ -193,8 +193,22 @@ _END_OF_MONTH = re.compile(
     r"^(?:the\s+)?(?:end|close)\s+of\s+(?P<m>" + _MONTH + r")(?:,?\s+(?P<y>\d{4}))?\s*$", re.I
 )
 _FY = re.compile(r"(?:FY\s*)?(?P<a>(?:19|20)\d{2})\s*[/-]\s*(?P<b>\d{2}|\d{4})(?!\d)", re.I)
-_QUARTER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "1": 1, "2": 2, "3": 3, "4": 4,
-                  "first": 1, "second": 2, "third": 3, "fourth": 4, "final": 4, "last": 4}
+_QUARTER_WORDS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "1": 1,
+    "2": 2,
+    "3": 3,
+    "4": 4,
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "final": 4,
+    "last": 4,
+}
 _QUARTER = re.compile(
     r"\b(?:q(?P<a>[1-4])|quarter\s+(?P<b>one|two|three|four|[1-4])|"
     r"(?P<c>first|second|third|fourth|final|last)\s+quarter)\b",

@@ -105,8 +105,10 @@ def _first_title_line(header: str) -> str | None:
 
 def _chair_from(attendees: list[Attendee]) -> str | None:
     for a in attendees:
-        if a.role and re.search(r"\b(chair(man|woman|person)?|presiding)\b", a.role, re.I) and not re.search(
-            r"vice|deputy", a.role, re.I
+        if (
+            a.role
+            and re.search(r"\b(chair(man|woman|person)?|presiding)\b", a.role, re.I)
+            and not re.search(r"vice|deputy", a.role, re.I)
         ):
             return f"{a.title} {a.name}" if a.title else a.name
     return None
@@ -135,7 +137,11 @@ def _times(text: str) -> list[tuple[int, int, str]]:
     """Clock times ("14:00", "7.30pm", "7pm") as (start, end, "HH:MM")."""
     out = []
     for m in TIME.finditer(text):
-        hour, minute, half = int(m.group(1)), m.group(2), (m.group(3) or "").lower().replace(".", "")
+        hour, minute, half = (
+            int(m.group(1)),
+            m.group(2),
+            (m.group(3) or "").lower().replace(".", ""),
+        )
         if minute is None and not half:
             continue
         if hour > 23 or (minute and int(minute) > 59):
@@ -166,7 +172,9 @@ def read_next_meeting(title: str, body: str, meeting_date: str | None) -> NextMe
         last = parts[-1]
         if not find_dates(last) and not _times(last):
             nxt.venue = last.rstrip(".")
-    elif (v := re.search(r"\b(?:in|at)\s+(?:the\s+)?([A-Z][^.,\n]+)", body)) and not find_dates(v.group(1)):
+    elif (v := re.search(r"\b(?:in|at)\s+(?:the\s+)?([A-Z][^.,\n]+)", body)) and not find_dates(
+        v.group(1)
+    ):
         nxt.venue = v.group(1).strip()
     if not (nxt.date or nxt.time or nxt.venue):
         return None

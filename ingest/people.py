@@ -22,18 +22,73 @@ __all__ = ["People", "Mention", "TITLES", "strip_titles", "split_title"]
 # grammar of English minutes, not facts about the world.
 TITLES = sorted(
     [
-        "County Councillor", "County Cllr", "Borough Councillor", "Borough Cllr",
-        "District Councillor", "District Cllr", "City Councillor", "City Cllr",
-        "Town Councillor", "Town Cllr", "Parish Councillor", "Parish Cllr",
-        "Councillor", "Cllrs", "Cllr", "Councillors", "Cllr.",
-        "Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Prof", "Professor", "Sir", "Dame", "Lord", "Lady",
-        "Rev", "Revd", "Reverend", "Canon",
-        "Chairman", "Chairwoman", "Vice-Chairman", "Vice Chairman",
-        "Mayor", "Deputy Mayor", "Commissioner", "Commissioners", "Alderman",
-        "Chief Constable", "Deputy Chief Constable", "Assistant Chief Constable",
-        "Chief Superintendent", "Ch Supt", "Superintendent", "Supt", "Chief Inspector",
-        "Ch Insp", "Inspector", "Insp", "Sergeant", "Sgt", "Constable",
-        "PC", "PCSO", "CSO", "DC", "DS", "DI", "DCI", "T/Supt", "T/Insp", "A/Insp", "A/Supt",
+        "County Councillor",
+        "County Cllr",
+        "Borough Councillor",
+        "Borough Cllr",
+        "District Councillor",
+        "District Cllr",
+        "City Councillor",
+        "City Cllr",
+        "Town Councillor",
+        "Town Cllr",
+        "Parish Councillor",
+        "Parish Cllr",
+        "Councillor",
+        "Cllrs",
+        "Cllr",
+        "Councillors",
+        "Cllr.",
+        "Mr",
+        "Mrs",
+        "Ms",
+        "Miss",
+        "Mx",
+        "Dr",
+        "Prof",
+        "Professor",
+        "Sir",
+        "Dame",
+        "Lord",
+        "Lady",
+        "Rev",
+        "Revd",
+        "Reverend",
+        "Canon",
+        "Chairman",
+        "Chairwoman",
+        "Vice-Chairman",
+        "Vice Chairman",
+        "Mayor",
+        "Deputy Mayor",
+        "Commissioner",
+        "Commissioners",
+        "Alderman",
+        "Chief Constable",
+        "Deputy Chief Constable",
+        "Assistant Chief Constable",
+        "Chief Superintendent",
+        "Ch Supt",
+        "Superintendent",
+        "Supt",
+        "Chief Inspector",
+        "Ch Insp",
+        "Inspector",
+        "Insp",
+        "Sergeant",
+        "Sgt",
+        "Constable",
+        "PC",
+        "PCSO",
+        "CSO",
+        "DC",
+        "DS",
+        "DI",
+        "DCI",
+        "T/Supt",
+        "T/Insp",
+        "A/Insp",
+        "A/Supt",
     ],
     key=len,
     reverse=True,
@@ -71,7 +126,14 @@ class Mention:
     """The attendee it resolves to; None when unknown or ambiguous."""
 
 
-_GENERIC_ROLES = {"councillor", "member of the public", "commissioner", "officer", "manager", "director"}
+_GENERIC_ROLES = {
+    "councillor",
+    "member of the public",
+    "commissioner",
+    "officer",
+    "manager",
+    "director",
+}
 """Roles many attendees share: naming one of them alone never identifies a person."""
 
 
@@ -126,7 +188,9 @@ class People:
             # every way of writing the roles they hold: "Chair" -> "Chairman", "Chairwoman"
             for canon in _roles_in(a.role):
                 if canon.lower() not in _GENERIC_ROLES:
-                    keys.update(_norm(label) for label, pref in role_labels().items() if pref == canon)
+                    keys.update(
+                        _norm(label) for label, pref in role_labels().items() if pref == canon
+                    )
         return {k for k in keys if k}
 
     def _compile(self) -> re.Pattern[str] | None:
@@ -136,7 +200,11 @@ class People:
         alts = "|".join(re.escape(k).replace(r"\ ", r"\s+") for k in keys)
         title = "|".join(re.escape(t) for t in TITLES)
         return re.compile(
-            r"(?<![\w/])(?:(?:the|The)\s+)?(?:(?:" + title + r")\.?\s+)?(?P<key>" + alts + r")(?![\w/])",
+            r"(?<![\w/])(?:(?:the|The)\s+)?(?:(?:"
+            + title
+            + r")\.?\s+)?(?P<key>"
+            + alts
+            + r")(?![\w/])",
             re.I,
         )
 
@@ -156,7 +224,11 @@ class People:
                     return narrowed[0]
         # a role word alone: "the Chair", "the Clerk", "the Chairman" (for "Cllr A (Chair)")
         if not title and rest:
-            role_hits = [a for a in self.attendees if a.role and _norm(rest) in _norm(a.role).split(" (")[0].split(", ")]
+            role_hits = [
+                a
+                for a in self.attendees
+                if a.role and _norm(rest) in _norm(a.role).split(" (")[0].split(", ")
+            ]
             if len(role_hits) == 1:
                 return role_hits[0]
             wanted = canonical_role(rest)
@@ -187,6 +259,9 @@ class People:
             return written, None
         full = person.name
         bare = re.sub(r"^the\s+", "", _norm(full))
-        if _norm(strip_titles(written)) in (_norm(full), bare) or _norm(written) in (_norm(full), bare):
+        if _norm(strip_titles(written)) in (_norm(full), bare) or _norm(written) in (
+            _norm(full),
+            bare,
+        ):
             return written, full
         return f"{written} ({full})", full

@@ -7,10 +7,24 @@ from datetime import date
 from pathlib import Path
 
 from ingest.actions import find_actions
-from ingest.attendance import complete_names, find_attendance, find_coopted, find_invited, same_person
+from ingest.attendance import (
+    complete_names,
+    find_attendance,
+    find_coopted,
+    find_invited,
+    same_person,
+)
 from ingest.entities import find_organisations, find_places, find_topics, topics_for
 from ingest.header import read_meeting, read_next_meeting
-from ingest.models import APOLOGIES, Attendee, MinutesRecord, Paragraph, Source, SourceText, Statement
+from ingest.models import (
+    APOLOGIES,
+    Attendee,
+    MinutesRecord,
+    Paragraph,
+    Source,
+    SourceText,
+    Statement,
+)
 from ingest.people import People, split_title
 from ingest.read import read_file
 from ingest.segment import Segments, segment
@@ -37,7 +51,7 @@ def extract_source(source: SourceText) -> MinutesRecord:
     _add_coopted(people_all, source.text)
     complete_names(people_all, source.text)
     meeting = read_meeting(source, header, people_all)
-    for i, (title, body) in enumerate(item_texts):
+    for title, body in item_texts:
         nxt = read_next_meeting(title, body, meeting.date)
         if nxt:
             meeting.next = nxt

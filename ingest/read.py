@@ -128,7 +128,26 @@ MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")
 MD_LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
 HTML_TAG = re.compile(r"</?(?P<name>[A-Za-z][A-Za-z0-9]*)(?:\s[^<>]*)?/?>")
 HTML_ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
-BLOCK_TAGS = {"br", "p", "div", "li", "ul", "ol", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "blockquote", "hr"}
+BLOCK_TAGS = {
+    "br",
+    "p",
+    "div",
+    "li",
+    "ul",
+    "ol",
+    "tr",
+    "table",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "section",
+    "article",
+    "blockquote",
+    "hr",
+}
 HTML_HEADING = re.compile(r"<h[1-6][^>]*>(.*?)</h[1-6]>", re.I | re.S)
 BOLD_LINE = re.compile(r"^[ \t]*(?:\d+[.)][ \t]+)?(\*\*|__)(.+?)\1", re.M)
 
@@ -173,6 +192,7 @@ def _blank_html_tags(source: SourceText) -> None:
         return
     for m in HTML_HEADING.finditer(text):
         source.headings.append(_strip_span(text, m.start(1), m.end(1)))
+
     # same length out as in: a block tag becomes a line break, an entity its character
     def tag(m: re.Match[str]) -> str:
         if m.group("name").lower() in BLOCK_TAGS:

@@ -242,9 +242,12 @@ def _header_end(lines: list[Line]) -> int:
     """
     end = 0
     for i, ln in enumerate(lines[:60]):
-        if LABEL.match(ln.text):
-            end = i
-        elif end == i - 1 and end and ln.text.startswith(("-", "•", "*", "–", "·")):
+        if (
+            LABEL.match(ln.text)
+            or end == i - 1
+            and end
+            and ln.text.startswith(("-", "•", "*", "–", "·"))
+        ):
             end = i
     return end
 
@@ -263,10 +266,8 @@ def _looks_like_heading(ln: Line, nxt: Line | None) -> bool:
         return False
     if not (text[0].isupper() or text[0].isdigit()):
         return False
-    if MONEY_OR_TABLE.search(text):
-        return False
-    # a heading is mostly capitalised words or short function words
-    return True
+    # amounts, dates and table rows are not headings
+    return not MONEY_OR_TABLE.search(text)
 
 
 def _clean_title(title: str) -> str:

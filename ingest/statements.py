@@ -15,16 +15,113 @@ from ingest.people import TITLES, People
 __all__ = ["find_statements", "find_transcript_turns", "REPORTING_VERBS"]
 
 REPORTING_VERBS = frozenset(
-    """asked stated said explained outlined provided raised reported noted confirmed suggested
-    informed believes believed considers considered recognised recognized acknowledged expressed
-    inquired enquired responded replied added commented agreed advised queried mentioned proposed
-    seconded thanked welcomed invited made presented gave highlighted emphasised emphasized felt
-    requested declared updated offered undertook introduced summarised summarized clarified
-    indicated questioned challenged assured told described discussed reiterated argued accepted
-    warned urged pointed announced recommended sought spoke referred praised criticised
-    congratulated expressed remarked resolved decided received brought gave observed answered re will would is was has had
-    considers believes feels states says asks notes explains reports provides outlines
-    circulated tabled moved voted declined agreed promised wished hoped thinks thought""".split()
+    {
+        "accepted",
+        "acknowledged",
+        "added",
+        "advised",
+        "agreed",
+        "announced",
+        "answered",
+        "argued",
+        "asked",
+        "asks",
+        "assured",
+        "believed",
+        "believes",
+        "brought",
+        "challenged",
+        "circulated",
+        "clarified",
+        "commented",
+        "confirmed",
+        "congratulated",
+        "considered",
+        "considers",
+        "criticised",
+        "decided",
+        "declared",
+        "declined",
+        "described",
+        "discussed",
+        "emphasised",
+        "emphasized",
+        "enquired",
+        "explained",
+        "explains",
+        "expressed",
+        "feels",
+        "felt",
+        "gave",
+        "had",
+        "has",
+        "highlighted",
+        "hoped",
+        "indicated",
+        "informed",
+        "inquired",
+        "introduced",
+        "invited",
+        "is",
+        "made",
+        "mentioned",
+        "moved",
+        "noted",
+        "notes",
+        "observed",
+        "offered",
+        "outlined",
+        "outlines",
+        "pointed",
+        "praised",
+        "presented",
+        "promised",
+        "proposed",
+        "provided",
+        "provides",
+        "queried",
+        "questioned",
+        "raised",
+        "re",
+        "received",
+        "recognised",
+        "recognized",
+        "recommended",
+        "referred",
+        "reiterated",
+        "remarked",
+        "replied",
+        "reported",
+        "reports",
+        "requested",
+        "resolved",
+        "responded",
+        "said",
+        "says",
+        "seconded",
+        "sought",
+        "spoke",
+        "stated",
+        "states",
+        "suggested",
+        "summarised",
+        "summarized",
+        "tabled",
+        "thanked",
+        "thinks",
+        "thought",
+        "told",
+        "undertook",
+        "updated",
+        "urged",
+        "voted",
+        "warned",
+        "was",
+        "welcomed",
+        "will",
+        "wished",
+        "would",
+    }
 )
 
 WEAK_VERBS = frozenset({"will", "would", "is", "was", "has", "had", "re", "made", "felt", "moved"})
@@ -46,7 +143,9 @@ def find_statements(paragraphs: list[Paragraph], people: People, text: str) -> l
     """Statements in running paragraphs, in document order."""
     out: list[Statement] = []
     for para in paragraphs:
-        starts: list[tuple[int, int, str, str, str | None]] = []  # (start, act_end, mention, act, name)
+        starts: list[
+            tuple[int, int, str, str, str | None]
+        ] = []  # (start, act_end, mention, act, name)
         for m in people.mentions(para.text):
             after = para.text[m.end :]
             am = re.match(r"\s+(?:(?:has|had|was|is)\s+)?(?P<act>[a-z]+)\b", after)
@@ -57,11 +156,12 @@ def find_statements(paragraphs: list[Paragraph], people: People, text: str) -> l
                 continue
             name = m.person.name if m.person else None
             starts.append((m.start, m.end + am.end(), m.text, am.group("act"), name))
-        for m in _unknown_speakers(para.text, people):
-            starts.append(m)
-        for m in COLLECTIVE.finditer(para.text):
-            if _is_reporting(m.group("act")):
-                starts.append((m.start("who"), m.end(), m.group("who"), m.group("act"), COLLECTIVE_MARK))
+        starts.extend(_unknown_speakers(para.text, people))
+        for c in COLLECTIVE.finditer(para.text):
+            if _is_reporting(c.group("act")):
+                starts.append(
+                    (c.start("who"), c.end(), c.group("who"), c.group("act"), COLLECTIVE_MARK)
+                )
         starts.sort()
         dedup: list[tuple[int, int, str, str, str | None]] = []
         for s in starts:
@@ -119,14 +219,22 @@ UNKNOWN = re.compile(
 
 def _unknown_speakers(text: str, people: People) -> list[tuple[int, int, str, str, str | None]]:
     """Titled speakers not in the attendance ("Mr Les Bonnett reported ..."): kept as written."""
-    out = []
+    out: list[tuple[int, int, str, str, str | None]] = []
     for m in UNKNOWN.finditer(text):
         if m.group("act") not in REPORTING_VERBS:
             continue
         if people.resolve(m.group("who")) is not None:
             continue
         who = m.group("who")
-        out.append((m.start("who"), m.end(), who, m.group("act"), re.sub(rf"^(?:{_TITLE_ALT})\.?\s+", "", who)))
+        out.append(
+            (
+                m.start("who"),
+                m.end(),
+                who,
+                m.group("act"),
+                re.sub(rf"^(?:{_TITLE_ALT})\.?\s+", "", who),
+            )
+        )
     return out
 
 
@@ -151,7 +259,12 @@ def find_transcript_turns(text: str, start: int, people: People) -> list[Stateme
             continue  # a label with no words (the caption lost them)
         turns.append(
             Statement(
-                speaker=speaker, mention=label, act=":", text=body, item=None, span=(m.end(), m.end() + len(body))
+                speaker=speaker,
+                mention=label,
+                act=":",
+                text=body,
+                item=None,
+                span=(m.end(), m.end() + len(body)),
             )
         )
     return turns

@@ -256,8 +256,10 @@ class _Builder:
             node = iris.part_iri("statement", self.meeting, i)
             g.a(node, GKG.Statement)
             # a collective speaker ("Councillors") is each member, or nobody known
-            speakers = [self.person(m) for m in st.members] if st.members else (
-                [] if _is_collective(st) else [self.person(st.speaker)]
+            speakers = (
+                [self.person(m) for m in st.members]
+                if st.members
+                else ([] if _is_collective(st) else [self.person(st.speaker)])
             )
             for speaker in speakers:
                 g.add(node, GKG.speaker, speaker)
@@ -315,4 +317,10 @@ def record_to_quads(record: MinutesRecord) -> list[Quad]:
 
 def _is_collective(st: Statement) -> bool:
     """A group speaker with no members listed ("the Board" before attendance is known)."""
-    return bool(re.match(r"^(?:the\s+)?(?:members|councillors|board|committee|panel|trustees|council|directors)\b", st.mention, re.I))
+    return bool(
+        re.match(
+            r"^(?:the\s+)?(?:members|councillors|board|committee|panel|trustees|council|directors)\b",
+            st.mention,
+            re.I,
+        )
+    )

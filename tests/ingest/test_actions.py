@@ -34,7 +34,7 @@ def run(*texts: str) -> list[Action]:
     doc, paras = paragraphs(*texts, offset=40)
     actions = find_actions(paras, People(ATTENDEES), MEETING)
     for a in actions:
-        assert doc[a.span[0]:a.span[1]] == a.text
+        assert doc[a.span[0] : a.span[1]] == a.text
         assert a.item == 0
     return actions
 
@@ -48,10 +48,20 @@ def view(actions: list[Action]) -> list[tuple]:
     [
         # ACTION lines: the whole body, owner from "X to ...", recipient from "shared with"
         (
-            ["ACTION: Northshire Police to evaluate Operation Lantern. This is to be shared "
-             "with the PCC once completed."],
-            [("Northshire Police to evaluate Operation Lantern. This is to be shared with the "
-              "PCC once completed.", "Northshire Police", "PCC (Jane Doe)", None, E)],
+            [
+                "ACTION: Northshire Police to evaluate Operation Lantern. This is to be shared "
+                "with the PCC once completed."
+            ],
+            [
+                (
+                    "Northshire Police to evaluate Operation Lantern. This is to be shared with the "
+                    "PCC once completed.",
+                    "Northshire Police",
+                    "PCC (Jane Doe)",
+                    None,
+                    E,
+                )
+            ],
         ),
         (
             ["ACTION 03: Clerk to write to NCC by 30 June 2025."],
@@ -66,8 +76,15 @@ def view(actions: list[Action]) -> list[tuple]:
         # X will ...
         (
             ["Ownership of the land – Cllr Smith will update on progress at the next meeting."],
-            [("Cllr Smith will update on progress at the next meeting.", "Cllr Smith (P Smith)",
-              None, "next meeting", C)],
+            [
+                (
+                    "Cllr Smith will update on progress at the next meeting.",
+                    "Cllr Smith (P Smith)",
+                    None,
+                    "next meeting",
+                    C,
+                )
+            ],
         ),
         (
             ["Footpath to the moorings:  Cllrs Smith and Brown will investigate."],
@@ -79,20 +96,44 @@ def view(actions: list[Action]) -> list[tuple]:
         ),
         (
             ["Someone from the Hall Committee will be responsible for checking each cut."],
-            [("Someone from the Hall Committee will be responsible for checking each cut.",
-              "Someone from the Hall Committee", None, None, C)],
+            [
+                (
+                    "Someone from the Hall Committee will be responsible for checking each cut.",
+                    "Someone from the Hall Committee",
+                    None,
+                    None,
+                    C,
+                )
+            ],
         ),
         (
-            ["It was agreed to investigate the scheme further.  County Cllr Green will take "
-             "responsibility."],
-            [("It was agreed to investigate the scheme further.  County Cllr Green will take "
-              "responsibility.", "County Cllr Green (K Green)", None, None, C)],
+            [
+                "It was agreed to investigate the scheme further.  County Cllr Green will take "
+                "responsibility."
+            ],
+            [
+                (
+                    "It was agreed to investigate the scheme further.  County Cllr Green will take "
+                    "responsibility.",
+                    "County Cllr Green (K Green)",
+                    None,
+                    None,
+                    C,
+                )
+            ],
         ),
         # agreed / undertook / offered / volunteered to
         (
             ["County Cllr Green offered to get information on this."],
-            [("County Cllr Green offered to get information on this.",
-              "County Cllr Green (K Green)", None, None, C)],
+            [
+                (
+                    "County Cllr Green offered to get information on this.",
+                    "County Cllr Green (K Green)",
+                    None,
+                    None,
+                    C,
+                )
+            ],
         ),
         (
             ["Cllr Brown undertook to make contact."],
@@ -104,30 +145,68 @@ def view(actions: list[Action]) -> list[tuple]:
         ),
         (
             ["Cllr Smith agreed to contact Mr Tom White to see if he can help."],
-            [("Cllr Smith agreed to contact Mr Tom White to see if he can help.",
-              "Cllr Smith (P Smith)", "Mr Tom White", None, C)],
+            [
+                (
+                    "Cllr Smith agreed to contact Mr Tom White to see if he can help.",
+                    "Cllr Smith (P Smith)",
+                    "Mr Tom White",
+                    None,
+                    C,
+                )
+            ],
         ),
         (
-            ["Councillors on the Playing Field Committee agreed to add litter picking to the "
-             "specification."],
-            [("Councillors on the Playing Field Committee agreed to add litter picking to the "
-              "specification.", "Councillors on the Playing Field Committee", None, None, C)],
+            [
+                "Councillors on the Playing Field Committee agreed to add litter picking to the "
+                "specification."
+            ],
+            [
+                (
+                    "Councillors on the Playing Field Committee agreed to add litter picking to the "
+                    "specification.",
+                    "Councillors on the Playing Field Committee",
+                    None,
+                    None,
+                    C,
+                )
+            ],
         ),
         # aims to / is in the process of / confirmed that ... would / in hand
         (
             ["The T/CC aims to make progress before the end of quarter two for crimes."],
-            [("The T/CC aims to make progress before the end of quarter two for crimes.",
-              "T/CC (Sam Roe)", None, "end of quarter two", C)],
+            [
+                (
+                    "The T/CC aims to make progress before the end of quarter two for crimes.",
+                    "T/CC (Sam Roe)",
+                    None,
+                    "end of quarter two",
+                    C,
+                )
+            ],
         ),
         (
             ["Clerk & Cllr Smith are in the process of trying to complete this."],
-            [("Clerk & Cllr Smith are in the process of trying to complete this.",
-              "Clerk & Cllr Smith", None, None, C)],
+            [
+                (
+                    "Clerk & Cllr Smith are in the process of trying to complete this.",
+                    "Clerk & Cllr Smith",
+                    None,
+                    None,
+                    C,
+                )
+            ],
         ),
         (
             ["Cllr Brown confirmed that the Village Trust would re-write the specification."],
-            [("Cllr Brown confirmed that the Village Trust would re-write the specification.",
-              "Village Trust", None, None, C)],
+            [
+                (
+                    "Cllr Brown confirmed that the Village Trust would re-write the specification.",
+                    "Village Trust",
+                    None,
+                    None,
+                    C,
+                )
+            ],
         ),
         (
             ["Cllr Smith confirmed it was in hand."],
@@ -135,8 +214,10 @@ def view(actions: list[Action]) -> list[tuple]:
         ),
         # was advised to: pronouns resolve to the last person named
         (
-            ["A resident asked Cllr Brown whose permission she needs. He was advised to inform "
-             "the VHC."],
+            [
+                "A resident asked Cllr Brown whose permission she needs. He was advised to inform "
+                "the VHC."
+            ],
             [("He was advised to inform the VHC.", "Cllr Brown (A Brown)", "VHC", None, C)],
         ),
         (
@@ -146,14 +227,31 @@ def view(actions: list[Action]) -> list[tuple]:
         # no agent: the recipient only
         (
             ["There will be attempts to analyse and understand the reduction."],
-            [("There will be attempts to analyse and understand the reduction.", None, None,
-              None, C)],
+            [
+                (
+                    "There will be attempts to analyse and understand the reduction.",
+                    None,
+                    None,
+                    None,
+                    C,
+                )
+            ],
         ),
         (
-            ["Work is being undertaken to improve the culture which will be reported on to "
-             "the T/CC."],
-            [("Work is being undertaken to improve the culture which will be reported on to "
-              "the T/CC.", None, "T/CC (Sam Roe)", None, C)],
+            [
+                "Work is being undertaken to improve the culture which will be reported on to "
+                "the T/CC."
+            ],
+            [
+                (
+                    "Work is being undertaken to improve the culture which will be reported on to "
+                    "the T/CC.",
+                    None,
+                    "T/CC (Sam Roe)",
+                    None,
+                    C,
+                )
+            ],
         ),
         (
             ["Further information will be sent to the Clerk."],
@@ -161,39 +259,83 @@ def view(actions: list[Action]) -> list[tuple]:
         ),
         # is to be provided with ... from Y
         (
-            ["The PCC is to be provided with an update on the initiative from the head of "
-             "prevention (John Black).With a focus on outcomes."],
-            [("The PCC is to be provided with an update on the initiative from the head of "
-              "prevention (John Black).", "head of prevention (John Black)", "PCC (Jane Doe)",
-              None, C)],
+            [
+                "The PCC is to be provided with an update on the initiative from the head of "
+                "prevention (John Black).With a focus on outcomes."
+            ],
+            [
+                (
+                    "The PCC is to be provided with an update on the initiative from the head of "
+                    "prevention (John Black).",
+                    "head of prevention (John Black)",
+                    "PCC (Jane Doe)",
+                    None,
+                    C,
+                )
+            ],
         ),
         # requests
         (
             ["Cllr Smith asked that he be emailed details."],
-            [("Cllr Smith asked that he be emailed details.", None, "Cllr Smith (P Smith)",
-              None, E)],
+            [
+                (
+                    "Cllr Smith asked that he be emailed details.",
+                    None,
+                    "Cllr Smith (P Smith)",
+                    None,
+                    E,
+                )
+            ],
         ),
         (
             ["The PCC asked that the T/CC provide a report on custody."],
-            [("The PCC asked that the T/CC provide a report on custody.", "T/CC (Sam Roe)",
-              "PCC (Jane Doe)", None, E)],
+            [
+                (
+                    "The PCC asked that the T/CC provide a report on custody.",
+                    "T/CC (Sam Roe)",
+                    "PCC (Jane Doe)",
+                    None,
+                    E,
+                )
+            ],
         ),
         # transcripts and dispositions
         (
             ["Smith: I would like the reports to be presented at council so that we learn."],
-            [("I would like the reports to be presented at council so that we learn.", None,
-              "Smith (P Smith)", None, E)],
+            [
+                (
+                    "I would like the reports to be presented at council so that we learn.",
+                    None,
+                    "Smith (P Smith)",
+                    None,
+                    E,
+                )
+            ],
         ),
         (
             ["(Ordinance)  REFERRED TO COMMISSIONER OF PUBLIC WORKS Parks Bureau"],
-            [("REFERRED TO COMMISSIONER OF PUBLIC WORKS", "COMMISSIONER OF PUBLIC WORKS", None,
-              None, E)],
+            [
+                (
+                    "REFERRED TO COMMISSIONER OF PUBLIC WORKS",
+                    "COMMISSIONER OF PUBLIC WORKS",
+                    None,
+                    None,
+                    E,
+                )
+            ],
         ),
         # "Action: Clerk" closing a paragraph
         (
             ["The drains need clearing and the matter should be raised with NCC. Action: Clerk"],
-            [("The drains need clearing and the matter should be raised with NCC. Action: Clerk",
-              "Clerk", "NCC", None, E)],
+            [
+                (
+                    "The drains need clearing and the matter should be raised with NCC. Action: Clerk",
+                    "Clerk",
+                    "NCC",
+                    None,
+                    E,
+                )
+            ],
         ),
     ],
 )
@@ -283,13 +425,19 @@ def test_dedupe_keeps_distinct_actions():
     ("text", "expected"),
     [
         ("Cllr. Smith spoke. Mr. Brown agreed.", ["Cllr. Smith spoke.", "Mr. Brown agreed."]),
-        ("Bins, e.g. the grit bin. Then no. 4 was read.",
-         ["Bins, e.g. the grit bin.", "Then no. 4 was read."]),
+        (
+            "Bins, e.g. the grit bin. Then no. 4 was read.",
+            ["Bins, e.g. the grit bin.", "Then no. 4 was read."],
+        ),
         ("Balance £7,124.25 at 7.00pm. Approved.", ["Balance £7,124.25 at 7.00pm.", "Approved."]),
-        ("From the head (Brian Gibbs).With a focus.", ["From the head (Brian Gibbs).",
-                                                       "With a focus."]),
-        ("2659. Police Report: Attached. Mr R. Campbell wrote.",
-         ["2659. Police Report: Attached.", "Mr R. Campbell wrote."]),
+        (
+            "From the head (Brian Gibbs).With a focus.",
+            ["From the head (Brian Gibbs).", "With a focus."],
+        ),
+        (
+            "2659. Police Report: Attached. Mr R. Campbell wrote.",
+            ["2659. Police Report: Attached.", "Mr R. Campbell wrote."],
+        ),
         ("One.\u00a0 Two.", ["One.", "Two."]),
         ("A wrapped\nline goes on.\nNew line.", ["A wrapped\nline goes on.", "New line."]),
     ],

@@ -2,19 +2,35 @@
 
 import pytest
 
-from ingest.attendance import complete_names, find_attendance, find_coopted, find_invited, parse_entry
+from ingest.attendance import (
+    complete_names,
+    find_attendance,
+    find_coopted,
+    find_invited,
+    parse_entry,
+)
 
 
 @pytest.mark.parametrize(
     ("entry", "name", "role", "abbrev"),
     [
-        ("John Smith Police and Crime Commissioner (PCC)", "John Smith", "Police and Crime Commissioner", "PCC"),
+        (
+            "John Smith Police and Crime Commissioner (PCC)",
+            "John Smith",
+            "Police and Crime Commissioner",
+            "PCC",
+        ),
         ("Ann Lee T/ Chief Constable (T/CC)", "Ann Lee", "T/ Chief Constable", "T/CC"),
         ("Bo Hart Policy Officer (BH)", "Bo Hart", "Policy Officer", "BH"),
         ("Cllr D Clements (Chair)", "D Clements", "Cllr (Chair)", None),
         ("County Cllr M Storey", "M Storey", "County Cllr", None),
         ("Mrs J A Taylor (Clerk)", "J A Taylor", "Clerk", None),
-        ("Karla Moore-Love, Clerk of the Council", "Karla Moore-Love", "Clerk of the Council", None),
+        (
+            "Karla Moore-Love, Clerk of the Council",
+            "Karla Moore-Love",
+            "Clerk of the Council",
+            None,
+        ),
         ("the Clerk", "the Clerk", "Clerk", None),
     ],
 )
@@ -49,7 +65,9 @@ def test_present_line_with_plural_title_public_and_apologies_item():
 
 
 def test_bulleted_attendance_list():
-    header = "Attendance:\n- Jo Bloggs Chief Executive (JB)\n- Sam Roe Deputy Chief Constable (DCC)\n"
+    header = (
+        "Attendance:\n- Jo Bloggs Chief Executive (JB)\n- Sam Roe Deputy Chief Constable (DCC)\n"
+    )
     people = find_attendance(header, [])
     assert [(p.name, p.role, p.abbrev) for p in people] == [
         ("Jo Bloggs", "Chief Executive", "JB"),
@@ -95,7 +113,9 @@ def test_table_layout_labels_without_colons_and_wrapped_brackets():
         "Invited Kim Lo (Business & \nPerformance Manager)\n"
         "Action\n"
     )
-    people = find_attendance(header, [("Welcome and Apologies", "Apologies were received from Ida Jay.")])
+    people = find_attendance(
+        header, [("Welcome and Apologies", "Apologies were received from Ida Jay.")]
+    )
     got = [(p.name, p.role, p.organisation, p.status) for p in people]
     assert got == [
         ("Ann Bee", "Chair", None, "present"),

@@ -41,7 +41,10 @@ def test_meeting_fields(header, title, date, venue):
 
 def test_chair_from_attendance_and_body_from_title():
     source = read_bytes(b"Minutes of Ash Parish Council Meeting held on 1 May 2020", "m.txt")
-    people = [Attendee(name="D Clem", role="Cllr (Chair)", title="Cllr"), Attendee(name="S Lin", role="Cllr (Vice-Chair)")]
+    people = [
+        Attendee(name="D Clem", role="Cllr (Chair)", title="Cllr"),
+        Attendee(name="S Lin", role="Cllr (Vice-Chair)"),
+    ]
     meeting = read_meeting(source, source.text, people)
     assert meeting.chair == "Cllr D Clem"
     assert meeting.body == "Ash Parish Council"
@@ -49,7 +52,9 @@ def test_chair_from_attendance_and_body_from_title():
 
 
 def test_label_chair_and_minute_taker():
-    source = read_bytes(b"Board meeting\nDate: 1 May 2020\nChair: Ann Bee\nMinutes: Cy Dee\n", "m.txt")
+    source = read_bytes(
+        b"Board meeting\nDate: 1 May 2020\nChair: Ann Bee\nMinutes: Cy Dee\n", "m.txt"
+    )
     meeting = read_meeting(source, source.text, [])
     assert (meeting.chair, meeting.minutes_by, meeting.kind) == ("Ann Bee", "Cy Dee", "board")
 
@@ -58,7 +63,11 @@ def test_label_chair_and_minute_taker():
     ("title", "body", "expected"),
     [
         ("Date of next meeting", "April 29th.", ("2019-04-29", None, None)),
-        ("Date and time of next meeting", "Wednesday 11 February 2015 at 7.30pm", ("2015-02-11", "19:30", None)),
+        (
+            "Date and time of next meeting",
+            "Wednesday 11 February 2015 at 7.30pm",
+            ("2015-02-11", "19:30", None),
+        ),
         (
             "Confirmation of next meeting type / date / time / venue",
             "Thematic A&A: CSE / 08 Oct 2024 /14:00 – 16:00 / The Habington Room, Hindlip Hall",

@@ -21,7 +21,7 @@ def test_decoding(data, expected_text, encoding):
 
 
 def test_markdown_markup_is_blanked_but_offsets_are_kept():
-    raw = "---\ntitle: \"Old title\"\ndate: \"2015-04-02\"\n---\n\n1. **To approve the minutes** Approved.\n"
+    raw = '---\ntitle: "Old title"\ndate: "2015-04-02"\n---\n\n1. **To approve the minutes** Approved.\n'
     source = read_bytes(raw.encode(), "m.md")
     assert len(source.text) == len(raw)
     assert source.title_hint == "Old title"
@@ -37,7 +37,7 @@ def test_html_heading_line_is_stripped_and_remembered():
     raw = '<h1 class="minutehead">Minutes of a meeting held on 1 May 2019.</h1>\nPresent: Cllr A'
     source = read_bytes(raw.encode(), "m.txt")
     assert "<h1" not in source.text and len(source.text) == len(raw)
-    (start, end), = source.headings
+    ((start, end),) = source.headings
     assert source.text[start:end] == "Minutes of a meeting held on 1 May 2019."
 
 

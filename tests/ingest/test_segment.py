@@ -46,9 +46,19 @@ Amounts: 08/12/2014 Room hire Chq 30.88
 @pytest.mark.parametrize(
     ("text", "name", "mode", "titles"),
     [
-        (NUMBERED, "a.txt", "numbered", ["Police Report", "Accounts for payment", "Date of next meeting"]),
+        (
+            NUMBERED,
+            "a.txt",
+            "numbered",
+            ["Police Report", "Accounts for payment", "Date of next meeting"],
+        ),
         (PLAIN, "b.txt", "plain", ["Review of Action Tracker", "Custody", "AOB", "Next meeting"]),
-        (MARKDOWN, "c.md", "markup", ["To receive apologies", "Presentation: Library services", "Finance"]),
+        (
+            MARKDOWN,
+            "c.md",
+            "markup",
+            ["To receive apologies", "Presentation: Library services", "Finance"],
+        ),
     ],
 )
 def test_items_found_per_layout(text, name, mode, titles):

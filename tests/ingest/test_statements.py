@@ -18,7 +18,9 @@ def statements(text):
 
 
 def test_reported_speech_with_roles_and_abbreviations():
-    got = statements("PCC asked if this is a problem. The T/CC stated that it is not, but the PCC replied no.")
+    got = statements(
+        "PCC asked if this is a problem. The T/CC stated that it is not, but the PCC replied no."
+    )
     assert [(s.speaker, s.mention, s.act) for s in got] == [
         ("Jo Bloggs", "PCC", "asked"),
         ("Ann Lee", "T/CC", "stated"),
