@@ -62,6 +62,7 @@ def extract_source(source: SourceText) -> MinutesRecord:
     people = People(people_all)
     meeting_date = date.fromisoformat(meeting.date) if meeting.date else None
     actions = find_actions(seg.paragraphs, people, meeting_date)
+    _names_in_brackets(actions)
     for item in seg.items:
         item.topics = topics_for(item.title)
     return MinutesRecord(
@@ -106,6 +107,21 @@ def _statements(source: SourceText, seg: Segments, people: People) -> list[State
         before = [p for p in paragraphs if p.end <= first]
         return find_statements(before, people, source.text) + turns
     return find_statements(paragraphs, people, source.text)
+
+
+BRACKETED_NAME = re.compile(
+    r"\((?P<name>[A-Z][a-z]+(?:[-'][A-Z][a-z]+)?(?: [A-Z][a-z]+(?:-[A-Z][a-z]+)?)+)\)\s*$"
+)
+
+
+def _names_in_brackets(actions: list[Action]) -> None:
+    """An owner the document names in brackets is that person, even when they did not
+    attend: "the head of prevention (Jo Bloggs)" -> Jo Bloggs."""
+    for a in actions:
+        if a.owner and not a.owner_name and (m := BRACKETED_NAME.search(a.owner)):
+            a.owner_name = m.group("name")
+        if a.for_ and not a.for_name and (m := BRACKETED_NAME.search(a.for_)):
+            a.for_name = m.group("name")
 
 
 def _add_unlisted_speakers(people: list[Attendee], statements: list[Statement]) -> None:
