@@ -155,14 +155,21 @@ class Store:
 
     def documents(self) -> list[dict[str, str | None]]:
         """Every document: document, sha256, path, format, title, date, triples."""
-        return self.select(queries.documents_query(), union=False)[1]
+        return self.select(queries.documents_query())[1]
 
     def counts(self) -> dict[str, int]:
-        """Documents, triples (quads over all graphs) and distinct nodes per class."""
+        """Documents, distinct nodes per class, triples (of the union) and quads."""
         _, rows = self.select(queries.count_query())
         counts = {name: int(value or 0) for name, value in rows[0].items()} if rows else {}
-        counts["triples"] = len(self.store)
+        _, total = self.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        counts["triples"] = int(total[0]["n"] or 0)
+        counts["quads"] = self.document_quads()
         return counts
+
+    def document_quads(self) -> int:
+        """Quads in the document graphs (a triple two documents share counts twice)."""
+        _, rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return int(rows[0]["n"] or 0)
 
     def source_file(self, sha256: str) -> Path | None:
         """The stored copy of a document's source file, if any."""
@@ -170,7 +177,7 @@ class Store:
         return found[0] if found else None
 
     # -- queries ----------------------------------------------------------------
-    def query(self, sparql: str, union: bool = True) -> Any:
+    def query(self, sparql: str) -> Any:
         """Run a SPARQL query; the default graph is the union of the document graphs.
 
         Returns pyoxigraph QuerySolutions (SELECT), QueryTriples (CONSTRUCT/DESCRIBE)
@@ -180,19 +187,18 @@ class Store:
             QueryError: a syntax error or a failure while evaluating, in one line.
         """
         try:
-            return self.store.query(
-                sparql, prefixes=queries.PREFIXES, use_default_graph_as_union=union
-            )
+            # the stored default graph is the set union of the document graphs (kept by
+            # replace_document); Oxigraph's own union mode would repeat a triple once
+            # per document that holds it, and every count over shared nodes would be off
+            return self.store.query(sparql, prefixes=queries.PREFIXES)
         except SyntaxError as exc:
             raise QueryError(f"SPARQL syntax error: {_one_line(exc)}") from exc
         except (OSError, ValueError, TypeError) as exc:
             raise QueryError(f"SPARQL query failed: {_one_line(exc)}") from exc
 
-    def select(
-        self, sparql: str, union: bool = True
-    ) -> tuple[list[str], list[dict[str, str | None]]]:
+    def select(self, sparql: str) -> tuple[list[str], list[dict[str, str | None]]]:
         """Run a SELECT: (variable names, rows of plain values; None where unbound)."""
-        solutions = self.query(sparql, union=union)
+        solutions = self.query(sparql)
         if not isinstance(solutions, ox.QuerySolutions):
             raise QueryError("expected a SELECT query")
         names = [v.value for v in solutions.variables]
@@ -206,11 +212,14 @@ class Store:
     def replace_document(self, record: MinutesRecord, quads: Iterable[ox.Quad]) -> str:
         """Store a document's graph, replacing the graph previously stored for its path.
 
-        Atomic: the old graph's removal and the new graph's insertion are ONE SPARQL
-        UPDATE request (``DROP SILENT GRAPH <old> ; INSERT DATA { GRAPH <new> {...} }``),
-        and pyoxigraph runs one `Store.update()` call in one RocksDB transaction:
-        either all of it is written or none of it (`Store.extend` is transactional
-        too, but `remove_graph` + `extend` would be two transactions).
+        The default graph is kept equal to the set union of the document graphs: the
+        old graph's triples that no other document holds leave it, the new graph's
+        triples join it.
+
+        Atomic: all of that is ONE SPARQL UPDATE request (``DELETE {..} WHERE {..} ;
+        DROP SILENT GRAPH <old> ; INSERT DATA { GRAPH <new> {...} ... }``), and
+        pyoxigraph runs one `Store.update()` call in one RocksDB transaction: either
+        all of it is written or none of it (`remove_graph` + `extend` would be two).
 
         Returns ADDED, REPLACED or UNCHANGED (these bytes are already stored, under
         any path: nothing is written).
@@ -222,13 +231,19 @@ class Store:
         graph = iris.document_iri(sha)
         parts = []
         if old is not None:
-            parts.append(f"DROP SILENT GRAPH {iris.document_iri(old)} ;\n")
+            old_graph = iris.document_iri(old)
+            parts.append(
+                f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH {old_graph} {{ ?s ?p ?o }} "
+                f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER(?other != {old_graph}) }} }} ;\n"
+                f"DROP SILENT GRAPH {old_graph} ;\n"
+            )
         body = []
         for quad in quads:
             if quad.graph_name != graph:
                 raise ValueError(f"quad outside the document graph {graph}: {quad}")
             body.append(f"{quad.subject} {quad.predicate} {quad.object} .\n")
-        parts.append(f"INSERT DATA {{ GRAPH {graph} {{\n{''.join(body)}}} }}")
+        triples = "".join(body)
+        parts.append(f"INSERT DATA {{ GRAPH {graph} {{\n{triples}}}\n{triples}}}")
         try:
             self.store.update("".join(parts))
         except (SyntaxError, OSError) as exc:
@@ -262,7 +277,9 @@ class Store:
                 f"unknown export format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}"
             ) from None
         if rdf_format.supports_datasets:
-            return self.store.dump(format=rdf_format, prefixes=queries.PREFIXES) or b""
+            # the document graphs only: the default graph is their union, derived
+            quads = (q for q in self.store if not isinstance(q.graph_name, ox.DefaultGraph))
+            return ox.serialize(quads, format=rdf_format, prefixes=queries.PREFIXES) or b""
         triples = self.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
         return ox.serialize(triples, format=rdf_format, prefixes=queries.PREFIXES) or b""
 
