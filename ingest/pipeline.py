@@ -18,6 +18,7 @@ from ingest.entities import find_organisations, find_places, find_topics, topics
 from ingest.header import read_meeting, read_next_meeting
 from ingest.models import (
     APOLOGIES,
+    Action,
     Attendee,
     MinutesRecord,
     Paragraph,
