@@ -115,7 +115,11 @@ def _chair_from(attendees: list[Attendee]) -> str | None:
 
 
 def _body(header: str, title: str, text: str, attendees: list[Attendee]) -> str | None:
-    for candidate in (title, header):
+    # the title and the opening lines, not the attendance (whose roles name bodies too)
+    opening = "\n".join(
+        ln for ln in header.splitlines()[:4] if not ln.lstrip().startswith(("-", "•", "*"))
+    )
+    for candidate in (title, opening):
         m = BODY.search(candidate)
         if m:
             return _clean(m.group("body"))
