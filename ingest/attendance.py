@@ -90,6 +90,13 @@ def _is_role_text(text: str) -> bool:
 
 NAME_TOKEN = r"(?:[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)*|[A-Z]\.?|Mc[A-Z][a-z]+|O'[A-Z][a-z]+)"
 PLURAL_TITLE = re.compile(r"^(Cllrs|Councillors|Commissioners|Messrs)\.?\s+(.*)$", re.S)
+PLURALS: dict[str, str | None] = {
+    "Cllrs": "Councillor",
+    "Councillors": "Councillor",
+    "Commissioners": "Commissioner",
+    "Messrs": None,
+}
+_COUNCILLOR_TITLE = r"(?:(?:County|Borough|District|Town|City|Parish)\s+)?(?:Cllr|Councillor)"
 ABBR_TAIL = re.compile(r"\((?P<inner>[^()]{1,60})\)\s*$")
 
 
@@ -137,13 +144,15 @@ def parse_entry(text: str, status: str, group_role: str | None = None) -> Attend
         )
     title, rest = split_title(name_part)
     first, _, after = rest.partition(" ")
-    if (
-        not title
-        and _pref(first)
-        and after
-        and re.fullmatch(rf"{NAME_TOKEN}(?: {NAME_TOKEN}){{1,4}}", after)
-    ):
-        title, rest = first, after  # "Clerk J Connelly"
+    if not title and _pref(first) and after:
+        office, named = split_title(after)
+        if re.fullmatch(rf"{NAME_TOKEN}(?: {NAME_TOKEN}){{1,4}}", named):
+            if office:  # "Chair Cllr Stephenie Shewell"
+                title, rest = office, named
+                role = f"{first} ({role})" if role else first
+                role = f"{office} ({role})"
+            else:  # "Clerk J Connelly"
+                title, rest = first, named
     # split "John Campion Police and Crime Commissioner" into name + role at the first role word
     tokens = rest.split(" ")
     cut = len(tokens)
@@ -214,33 +223,45 @@ def _split_entries(text: str) -> list[tuple[str, str | None]]:
     chunks = re.split(r";\s*(?:and\s+)?", text) if ";" in text else [text]
     for chunk in chunks:
         chunk = re.sub(r"\)\s+(?=[A-Z])", "), ", chunk.strip().rstrip("."))
-        group_role = None
-        pm = PLURAL_TITLE.match(chunk)
-        prefix = ""
-        if pm:
-            plural = pm.group(1)
-            singular = {
-                "Cllrs": "Councillor",
-                "Councillors": "Councillor",
-                "Commissioners": "Commissioner",
-                "Messrs": "Mr",
-            }[plural]
-            chunk = pm.group(2)
-            group_role = singular if singular != "Mr" else None
-            prefix = ""
+        # "Vivien Richards County Councillor Ann Webb": a title after a name starts a new entry
+        chunk = re.sub(rf"(?<=[a-z]) (?={_COUNCILLOR_TITLE}\s+[A-Z])", _split_before_title, chunk)
         pieces = [
             re.sub(r"^and\s+", "", p.strip()) for p in _split_outside_brackets(chunk) if p.strip()
         ]
         entries: list[tuple[str, str | None]] = []
+        group_role = None  # set by a plural title, for the names that follow it
         for piece in pieces:
             if entries and _is_role_text(piece) and not piece.lower().startswith("the "):
                 prev, g = entries[-1]
                 entries[-1] = (prev + ", " + piece if ", " not in prev else prev + " " + piece, g)
                 continue
-            starts_titled = any(piece.startswith(t + " ") for t in TITLES)
-            entries.append((prefix + piece, None if starts_titled else group_role))
+            pm = PLURAL_TITLE.match(piece)
+            if pm:
+                group_role = PLURALS[pm.group(1)]
+                piece = pm.group(2)
+            elif any(piece.startswith(t + " ") for t in TITLES):
+                group_role = None  # "County Cllr Webb" ends a run of "Cllrs A, B"
+                entries.append((piece, None))
+                continue
+            entries.append((piece, group_role))
         out.extend(entries)
     return out
+
+
+def _split_before_title(m: re.Match[str]) -> str:
+    """ ", " before a councillor title that follows a name; " " after a title word
+    ("County Councillor", "Chair Cllr" stay whole)."""
+    before = m.string[: m.start()].split(" ")[-1]
+    if before.lower() in role_words() or before.lower() in {
+        "county",
+        "borough",
+        "district",
+        "town",
+        "city",
+        "parish",
+    }:
+        return " "
+    return ", "
 
 
 def _split_outside_brackets(text: str) -> list[str]:

@@ -142,3 +142,20 @@ def test_present_label_on_its_own_line_stops_at_prose():
         ("P Mor", "Councillor"),
         ("J Conn", "Clerk"),
     ]
+
+
+def test_plural_titles_mid_list_offices_and_run_together_entries():
+    header = (
+        "PRESENT: Chair Cllr Ann Shaw, Cllrs Steve Evans, Tony Hay, Vi Rich County Councillor Ann Webb\n"
+        "APOLOGIES: Cllrs Lin Cobb and Al Hill\n"
+    )
+    people = find_attendance(header, [])
+    assert [(p.name, p.role, p.status) for p in people] == [
+        ("Ann Shaw", "Cllr (Chair)", "present"),
+        ("Steve Evans", "Councillor", "present"),
+        ("Tony Hay", "Councillor", "present"),
+        ("Vi Rich", "Councillor", "present"),
+        ("Ann Webb", "County Councillor", "present"),
+        ("Lin Cobb", "Councillor", "apologies"),
+        ("Al Hill", "Councillor", "apologies"),
+    ]
