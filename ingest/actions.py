@@ -102,9 +102,9 @@ _ABBREVIATIONS = {
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Sentence spans (start, end) in `text`, trimmed of surrounding whitespace.
 
-    Copes with abbreviations ("Cllr.", "Mr.", "e.g.", "no."), initials ("R. Campbell"),
+    Copes with abbreviations ("Cllr.", "Mr.", "e.g.", "no."), initials ("R. Reed"),
     decimals ("7.00pm", "£7,124.25"), item numbers ("2659. Police Report") and a
-    missing space after a full stop ("(Brian Gibbs).With a focus").
+    missing space after a full stop ("(Ben Frost).With a focus").
     """
     cuts: list[int] = []
     n = len(text)
@@ -299,7 +299,7 @@ _IMPERATIVES = {
     "can",
     "could",
 }
-"""Verbs that open an instruction ("Ask County Cllr Webb to ..."): never part of a subject."""
+"""Verbs that open an instruction ("Ask County Cllr Irwin to ..."): never part of a subject."""
 _NOT_SUBJECTS = {
     "due",
     "prior",
@@ -371,7 +371,7 @@ def agent_kind(np: str, people: People) -> str | None:
     if any(lw in AGENT_NOUNS for lw in head_low) or any(_is_acronym(w) for w in head):
         return "body"
     if len(caps) >= 2:
-        return "name"  # "Chris Philpott", "West Mercia Police", but also "Easter Egg Trail"
+        return "name"  # "Cal Gale", "West Mercia Police", but also "Easter Egg Trail"
     return None
 
 
@@ -614,7 +614,7 @@ class _Doc:
         return self.display(np)
 
     def agent_np(self, fragment: str) -> str | None:
-        """The agent noun phrase that opens `fragment` ("Westcotec.", "Guy Delamere, MCC to")."""
+        """The agent noun phrase that opens `fragment` ("Westcotec.", "Gus Hart, MCC to")."""
         m = _NP_RE.match(fragment.strip())
         if not m:
             return None

@@ -1,8 +1,8 @@
 """Attendance: who was present, in attendance, or sent apologies.
 
 Reads the usual forms: "Present: Cllrs A, B and the Clerk.", "Those attending: Cllr D
-Clements (Chair), ...", an "Attendance:" label followed by "- Name Role (ABBR)" lines,
-"THOSE PRESENT WERE: Mayor Adams, Presiding; Commissioners Fish, Fritz ...",
+Ashby (Chair), ...", an "Attendance:" label followed by "- Name Role (ABBR)" lines,
+"THOSE PRESENT WERE: Mayor Nash, Presiding; Commissioners Orme, Dale ...",
 "OFFICERS IN ATTENDANCE: Name, Role; ...", "Apologies: ...", "Members of the public –
 ...", and people co-opted during the meeting.
 """
@@ -101,8 +101,8 @@ ABBR_TAIL = re.compile(r"\((?P<inner>[^()]{1,60})\)\s*$")
 
 
 def parse_entry(text: str, status: str, group_role: str | None = None) -> Attendee | None:
-    """One entry of an attendance list: "Cllr D Clements (Chair)", "John Campion Police and
-    Crime Commissioner (PCC)", "Karla Moore-Love, Clerk of the Council", "the Clerk"."""
+    """One entry of an attendance list: "Cllr D Ashby (Chair)", "Jane Doe Police and
+    Crime Commissioner (PCC)", "Kim Ellis-Grey, Clerk of the Council", "the Clerk"."""
     raw = re.sub(r"\s+", " ", text).strip(" .,;:–-")
     if not raw or re.fullmatch(r"[\d\s]+", raw):
         return None
@@ -131,7 +131,7 @@ def parse_entry(text: str, status: str, group_role: str | None = None) -> Attend
             if _abbreviates(short, raw):
                 abbrev = short
             else:
-                organisation = role = short  # "Stephen Taylor (SCC)": the body they represent
+                organisation = role = short  # "Steve Penn (SCC)": the body they represent
         else:
             role = inner
     name_part, _, role_part = raw.partition(", ")
@@ -147,13 +147,13 @@ def parse_entry(text: str, status: str, group_role: str | None = None) -> Attend
     if not title and _pref(first) and after:
         office, named = split_title(after)
         if re.fullmatch(rf"{NAME_TOKEN}(?: {NAME_TOKEN}){{1,4}}", named):
-            if office:  # "Chair Cllr Stephenie Shewell"
+            if office:  # "Chair Cllr Stella Kemp"
                 title, rest = office, named
                 role = f"{first} ({role})" if role else first
                 role = f"{office} ({role})"
-            else:  # "Clerk J Connelly"
+            else:  # "Clerk J Brook"
                 title, rest = first, named
-    # split "John Campion Police and Crime Commissioner" into name + role at the first role word
+    # split "Jane Doe Police and Crime Commissioner" into name + role at the first role word
     tokens = rest.split(" ")
     cut = len(tokens)
     for i, tok in enumerate(tokens):
@@ -181,7 +181,7 @@ def parse_entry(text: str, status: str, group_role: str | None = None) -> Attend
     if group_role and not role:
         role = group_role
     elif group_role and role and m and role == m.group("inner").strip() and not title:
-        role = f"{group_role} ({role})"  # "Councillors D Richardson (Chair)"
+        role = f"{group_role} ({role})"  # "Councillors D Rowe (Chair)"
     elif (
         group_role
         and role
@@ -199,7 +199,7 @@ def _abbreviates(short: str, entry: str) -> bool:
     """Whether "(PCC)" is the short form of this entry's name or role rather than a body.
 
     The letters of a short form are the initials of the words it stands for, in order
-    ("T/CC" for "T/ Chief Constable", "CJ" for "Christopher Jensen").
+    ("T/CC" for "T/ Chief Constable", "CJ" for "Kit Lane").
     """
     if "/" in short:
         return True
@@ -223,7 +223,7 @@ def _split_entries(text: str) -> list[tuple[str, str | None]]:
     chunks = re.split(r";\s*(?:and\s+)?", text) if ";" in text else [text]
     for chunk in chunks:
         chunk = re.sub(r"\)\s+(?=[A-Z])", "), ", chunk.strip().rstrip("."))
-        # "Vivien Richards County Councillor Ann Webb": a title after a name starts a new entry
+        # "Vera Quill County Councillor Amy Irwin": a title after a name starts a new entry
         chunk = re.sub(rf"(?<=[a-z]) (?={_COUNCILLOR_TITLE}\s+[A-Z])", _split_before_title, chunk)
         pieces = [
             re.sub(r"^and\s+", "", p.strip()) for p in _split_outside_brackets(chunk) if p.strip()
@@ -240,7 +240,7 @@ def _split_entries(text: str) -> list[tuple[str, str | None]]:
                 group_role = PLURALS[pm.group(1)]
                 piece = pm.group(2)
             elif any(piece.startswith(t + " ") for t in TITLES):
-                group_role = None  # "County Cllr Webb" ends a run of "Cllrs A, B"
+                group_role = None  # "County Cllr Irwin" ends a run of "Cllrs A, B"
                 entries.append((piece, None))
                 continue
             entries.append((piece, group_role))
@@ -276,7 +276,7 @@ def _split_outside_brackets(text: str) -> list[str]:
 
 
 def same_person(a: str, b: str) -> bool:
-    """ "N Cresswell" and "Neil Cresswell": same surname, and initials that agree."""
+    """ "N Carver" and "Neil Carver": same surname, and initials that agree."""
     ta, tb = a.replace(".", " ").split(), b.replace(".", " ").split()
     if not ta or not tb or ta[-1].lower() != tb[-1].lower():
         return False
@@ -428,8 +428,8 @@ def find_coopted(text: str) -> list[Attendee]:
 def complete_names(people: list[Attendee], text: str) -> None:
     """Give a surname-only attendee the full name the document uses elsewhere.
 
-    "Commissioners Fish, Fritz" in the attendance and "Commissioner Nick Fish" later:
-    the attendee becomes "Nick Fish". Only a form written with the same title or role
+    "Commissioners Orme, Dale" in the attendance and "Commissioner Nia Orme" later:
+    the attendee becomes "Nia Orme". Only a form written with the same title or role
     counts, and only when it is the one such form in the document.
     """
     for p in people:

@@ -104,7 +104,7 @@ class Meeting:
 @dataclass
 class Attendee:
     name: str
-    """As written, titles dropped ("D Clements", "Hayward", "the Clerk")."""
+    """As written, titles dropped ("D Ashby", "Judd", "the Clerk")."""
     role: str | None = None
     abbrev: str | None = None
     """Only when the document gives the short form for this person ("T/CC")."""
@@ -131,7 +131,7 @@ class Statement:
     speaker: str | None
     """Full name of the resolved speaker; None when the mention could not be resolved."""
     mention: str
-    """The speaker as written at that point ("T/CC", "Cllr Evans", "Members")."""
+    """The speaker as written at that point ("T/CC", "Cllr Ives", "Members")."""
     act: str
     """The reporting verb as written ("asked", "stated", "raised", ":" for transcripts)."""
     text: str
@@ -146,7 +146,7 @@ class Statement:
 class Action:
     text: str
     owner: str | None = None
-    """Who is to do it, as written, with the resolved name in brackets: "T/CC (Richard Cooper)"."""
+    """Who is to do it, as written, with the resolved name in brackets: "T/CC (Sam Roe)"."""
     for_: str | None = None
     """Who the output is owed to (JSON key "for"); None when not stated."""
     due: str | None = None

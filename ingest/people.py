@@ -1,8 +1,8 @@
 """People in one document: finding mentions in text and resolving them to attendees.
 
-A mention is how the minutes name someone at one point: "Cllr Evans", "the T/CC",
-"PCC", "Mr Jenkins", "the Chair", "RH" (initials never defined in the document),
-"Adams:" in a transcript. `People` knows the attendance list of one document and
+A mention is how the minutes name someone at one point: "Cllr Ives", "the T/CC",
+"PCC", "Mr Mace", "the Chair", "RH" (initials never defined in the document),
+"Nash:" in a transcript. `People` knows the attendance list of one document and
 resolves a mention to one `Attendee`, or to None when it is ambiguous or unknown.
 """
 
@@ -99,7 +99,7 @@ _TITLE_RE = re.compile(
 
 
 def split_title(name: str) -> tuple[str | None, str]:
-    """Split a leading honorific/office from a name: "Cllr D Clements" -> ("Cllr", "D Clements")."""
+    """Split a leading honorific/office from a name: "Cllr D Ashby" -> ("Cllr", "D Ashby")."""
     name = name.strip()
     title = None
     while True:
@@ -121,7 +121,7 @@ class Mention:
     start: int
     end: int
     text: str
-    """As written ("the T/CC", "Cllr Evans")."""
+    """As written ("the T/CC", "Cllr Ives")."""
     person: Attendee | None
     """The attendee it resolves to; None when unknown or ambiguous."""
 
@@ -171,7 +171,7 @@ class People:
         if len(parts) >= 2:
             surname = parts[-1]
             keys.add(_norm(surname))
-            # initials: "Richard Cooper" -> "RC"; "J A Taylor" -> "JAT", "JT"
+            # initials: "Sam Roe" -> "RC"; "J A Penn" -> "JAT", "JT"
             initials = "".join(p[0] for p in parts if p[0].isalpha()).upper()
             if len(initials) >= 2:
                 keys.add(initials.lower())
@@ -252,7 +252,7 @@ class People:
         return out
 
     def display(self, mention: str) -> tuple[str, str | None]:
-        """("T/CC (Richard Cooper)", "Richard Cooper") for a mention; unresolved -> (mention, None)."""
+        """("T/CC (Sam Roe)", "Sam Roe") for a mention; unresolved -> (mention, None)."""
         person = self.resolve(mention)
         written = re.sub(r"^(?:the|The)\s+", "", mention.strip())
         if person is None:

@@ -134,7 +134,7 @@ def _add_unlisted_speakers(people: list[Attendee], statements: list[Statement]) 
         if not name or name.lower() in known or s.act == ":" or s.members:
             continue
         if split_title(s.mention)[0] is None:
-            continue  # only "Mr Les Bonnett reported": a titled full name
+            continue  # only "Mr Lee Lamb reported": a titled full name
         if re.fullmatch(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)? [A-Z][a-z]+(?:-[A-Z][a-z]+)?", name):
             people.append(Attendee(name=name, status="in attendance"))
             known.add(name.lower())

@@ -1,6 +1,6 @@
 """Statements: who said what, attributed through the document's own people.
 
-Minutes report speech in the third person ("The T/CC stated that ...", "Cllr Evans
+Minutes report speech in the third person ("The T/CC stated that ...", "Cllr Ives
 re safe speed. ...", "PCC asked if ..."); transcripts write "Name: words". A statement
 runs from its speaker's mention to the next statement in the same paragraph.
 """
@@ -218,7 +218,7 @@ UNKNOWN = re.compile(
 
 
 def _unknown_speakers(text: str, people: People) -> list[tuple[int, int, str, str, str | None]]:
-    """Titled speakers not in the attendance ("Mr Les Bonnett reported ..."): kept as written."""
+    """Titled speakers not in the attendance ("Mr Lee Lamb reported ..."): kept as written."""
     out: list[tuple[int, int, str, str, str | None]] = []
     for m in UNKNOWN.finditer(text):
         if m.group("act") not in REPORTING_VERBS:
@@ -245,7 +245,7 @@ TURN = re.compile(
 
 
 def find_transcript_turns(text: str, start: int, people: People) -> list[Statement]:
-    """Turns of a transcript ("Adams: Good morning ..."), from offset `start` on."""
+    """Turns of a transcript ("Nash: Good morning ..."), from offset `start` on."""
     turns = []
     hits = [m for m in TURN.finditer(text, start) if _speaker_label(m.group("label"))]
     for i, m in enumerate(hits):

@@ -3,7 +3,7 @@
 from kg import Store, ingest_paths
 with Store("govkg-data") as store:
     print(ingest_paths(["samples/"], store).summary())
-    names, rows = store.select(actions_query(owner="Cooper"))
+    names, rows = store.select(actions_query(owner="Roe"))
 """
 
 from kg.build import record_to_quads

@@ -11,7 +11,7 @@ document           ``document/{sha256}``  (the named graph of its triples)
 meeting            ``meeting/{slug(body)}-{date}``; no body: the title's slug;
                    no date: ``-{sha256[:8]}`` instead of the date
 person             ``person/{slug(name without honorifics)}``; a one-word name
-                   ("Hayward", "Clerk") is ``person/{slug(body)}-{slug(name)}``
+                   ("Judd", "Clerk") is ``person/{slug(body)}-{slug(name)}``
 agenda item        ``item/{m}-{n}``        n = 1-based position in the record
 statement          ``statement/{m}-{n}``
 action             ``action/{m}-{n}``
@@ -25,7 +25,7 @@ place              ``{Place.id}`` when the gazetteer knows it (ids are paths und
 topic              ``topic/{slug(label)}``
 =================  ============================================================
 
-A full name is one node across meetings and bodies ("John Campion" is the same person
+A full name is one node across meetings and bodies ("Jane Doe" is the same person
 everywhere); a surname alone is too weak for that, so it is one node per body.
 """
 
@@ -80,11 +80,11 @@ def slug(text: str | None) -> str:
 def person_name(name: str) -> str:
     """A name as written minus honorifics, a leading "the", dots and extra spaces.
 
-    "Cllr Mrs Shewell" -> "Shewell"; "Cllr D. Clements" -> "D Clements"."""
+    "Cllr Mrs Kemp" -> "Kemp"; "Cllr D. Ashby" -> "D Ashby"."""
     from ingest.people import strip_titles
 
     name = re.sub(r"^(?:the|The)\s+", "", name.strip())
-    # one spelling per slug as far as possible ("D. Clements" = "D Clements"), because
+    # one spelling per slug as far as possible ("D. Ashby" = "D Ashby"), because
     # a person node carries exactly one foaf:name across all documents
     name = strip_titles(name).replace(".", " ")
     return " ".join(name.split()).strip(" ,;:")
@@ -120,10 +120,10 @@ def person_iri(name: str | None, body: str | None, scope: str = "") -> NamedNode
     """A person by normalised full name; a one-word name is scoped to the body.
 
     Args:
-        name: as written; honorifics are dropped ("Cllr Evans" -> "Evans").
+        name: as written; honorifics are dropped ("Cllr Ives" -> "Ives").
         body: the meeting's body, which scopes one-word names.
         scope: used instead of the body when the body is unknown (the meeting slug),
-            so an unknown body never merges two different "Evans".
+            so an unknown body never merges two different "Ives".
 
     Returns None when nothing nameable is left.
     """
