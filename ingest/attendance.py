@@ -199,7 +199,7 @@ def _abbreviates(short: str, entry: str) -> bool:
     """Whether "(PCC)" is the short form of this entry's name or role rather than a body.
 
     The letters of a short form are the initials of the words it stands for, in order
-    ("T/CC" for "T/ Chief Constable", "CJ" for "Kit Lane").
+    ("T/CC" for "T/ Chief Constable", "KL" for "Kit Lane").
     """
     if "/" in short:
         return True
@@ -289,7 +289,7 @@ def same_person(a: str, b: str) -> bool:
 def parse_attendance_block(text: str, status: str, group: str | None = None) -> list[Attendee]:
     """All people of one labelled run ("Present: ..." without the label)."""
     people = []
-    # "Members of the public – CSO Jones & Beth Winstone" inside a Present line
+    # "Members of the public – PCSO Lee & Ada Moss" inside a Present line
     parts = re.split(r"(?i)\.?\s*\b(members of the public)\s*(?:[:–-])\s*", text)
     segments: list[tuple[str, str, str | None]] = [(parts[0], status, group)]
     for i in range(1, len(parts) - 1, 2):
