@@ -522,6 +522,13 @@ _THERE_WILL_RE = re.compile(
 _CONFIRMED_WOULD_RE = re.compile(
     r"\b(?:confirmed|agreed|said|stated|indicated|reported|advised|explained)\s+(?:that\s+)?"
 )
+_AGREED_THAT_RE = re.compile(
+    r"\b(?:it\s+was\s+|it\s+is\s+|members\s+)?(?:agreed|resolved|decided)\s+that\s+", re.I
+)
+"""A decision that gives someone work: "It was agreed that the Chair would write to ..."."""
+_MODAL_RE = re.compile(
+    r"\s(?:would|should|will|shall|is\s+to|are\s+to|to|be)\s+(?P<passive>be\s+)?(?P<v>[a-z]+)\b"
+)
 _NOUN_END = re.compile(r"(?:ment|tion|ance|ence)$")
 """'agreed to payment / acceptance': a noun after 'to' is a decision, not a task."""
 _WOULD_RE = re.compile(r"\b(?:would|will)\s+(?P<v>[a-z][a-z-]*)\b")
@@ -759,6 +766,22 @@ def _sentence_hits(sentence: str, base: int, para: str, doc: _Doc) -> list[_Hit]
             continue
         o, on = owner(subj[1], subj[2], subj[0])
         add(subj[0], COMMITMENT, owner=o, owner_name=on, verb=v + rest)
+
+    # It was agreed / RESOLVED / decided that X would / should / be asked to ...
+    m = _AGREED_THAT_RE.search(sentence)
+    if m:
+        rest = sentence[m.end() :]
+        modal = _MODAL_RE.search(rest)
+        v = modal.group("v") if modal else ""
+        # "be approved", "be noted": a formal decision, not work for anyone
+        formal = bool({v, v[:-1], v[:-2], v[:-3] + "y"} & (_FORMAL_VERBS | {"sign", "pass"}))
+        if modal and not formal:
+            np = rest[: modal.start()].strip()
+            kind_of = agent_kind(np, people) if np else None
+            o = on = None
+            if kind_of and kind_of != "pronoun" and not modal.group("passive"):
+                o, on = owner(np, kind_of, m.end())
+            add(m.start(), EXPLICIT, owner=o, owner_name=on)
 
     # X agreed / undertook / offered / volunteered to ...
     for m in _UNDERTAKE_RE.finditer(sentence):

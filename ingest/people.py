@@ -137,6 +137,15 @@ _GENERIC_ROLES = {
 """Roles many attendees share: naming one of them alone never identifies a person."""
 
 
+def _role_parts(role: str) -> set[str]:
+    """The parts of a role text that are roles: "Chief Executive, OPCC" -> {"chief executive"}
+    (the body after the comma is not a role, so "the OPCC" never names this person)."""
+    parts = [p for p in re.split(r"\s*[(),;]\s*", role) if p]
+    out = {_norm(parts[0])} if parts else set()
+    out |= {_norm(p) for p in parts[1:] if canonical_role(p)}
+    return out
+
+
 def _roles_in(role: str) -> set[str]:
     """Canonical roles named in an attendee's role text: "Councillor (Chair)" -> both."""
     parts = re.split(r"\s*[(),;]\s*", role)
@@ -191,6 +200,11 @@ class People:
                     keys.update(
                         _norm(label) for label, pref in role_labels().items() if pref == canon
                     )
+            # the head noun of a role: "the Commissioner" for the Police and Crime Commissioner
+            for part in _role_parts(a.role):
+                head = part.split(" ")[-1]
+                if head != part and canonical_role(head):
+                    keys.add(head)
         return {k for k in keys if k}
 
     def _compile(self) -> re.Pattern[str] | None:
@@ -224,11 +238,7 @@ class People:
                     return narrowed[0]
         # a role word alone: "the Chair", "the Clerk", "the Chairman" (for "Cllr A (Chair)")
         if not title and rest:
-            role_hits = [
-                a
-                for a in self.attendees
-                if a.role and _norm(rest) in _norm(a.role).split(" (")[0].split(", ")
-            ]
+            role_hits = [a for a in self.attendees if a.role and _norm(rest) in _role_parts(a.role)]
             if len(role_hits) == 1:
                 return role_hits[0]
             wanted = canonical_role(rest)

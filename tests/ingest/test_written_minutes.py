@@ -1,0 +1,58 @@
+"""End to end on minutes written for these tests in a layout the corpus lacks:
+a police and crime panel, numbered upper-case items, RESOLVED, ACTION lines, "It was
+agreed that ..." (tests/data/written/, invented names)."""
+
+from pathlib import Path
+
+import pytest
+
+from ingest import extract_file
+
+PANEL = Path(__file__).resolve().parents[1] / "data" / "written" / "police_and_crime_panel.txt"
+
+
+@pytest.fixture(scope="module")
+def record():
+    return extract_file(PANEL)
+
+
+def test_meeting(record):
+    m = record.meeting
+    assert (m.date, m.body, m.kind, m.venue, m.chair) == (
+        "2024-03-14",
+        "West Example Police and Crime Panel",
+        "panel",
+        "County Hall, Exampletown",
+        "Councillor A Smith",
+    )
+    assert (m.next.date, m.next.time) == ("2024-06-13", "10:00")
+
+
+def test_attendance_kept_apart_by_status(record):
+    assert [(a.name, a.status) for a in record.attendees] == [
+        ("A Smith", "present"),
+        ("B Jones", "present"),
+        ("C Brown", "present"),
+        ("D Green", "present"),
+        ("P Kirk", "in attendance"),
+        ("R Lane", "in attendance"),
+        ("T Moss", "in attendance"),
+    ]
+    assert [a.name for a in record.apologies] == ["E White"]
+
+
+def test_role_words_resolve_to_the_one_holder(record):
+    said = [(s.speaker, s.mention) for s in record.statements]
+    assert ("P Kirk", "Commissioner") in said
+    assert ("R Lane", "Chief Executive") in said
+    assert ("T Moss", "Chief Superintendent Moss") in said
+
+
+def test_actions_not_decisions(record):
+    got = [(a.owner, a.owner_name, a.due) for a in record.actions]
+    assert got == [
+        ("Chief Executive (R Lane)", "R Lane", "next meeting"),
+        ("OPCC", None, "2024-04-30"),
+        ("Chairman (A Smith)", "A Smith", None),
+    ]
+    assert not any("approved" in a.text for a in record.actions)
