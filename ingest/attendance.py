@@ -134,6 +134,8 @@ def parse_entry(text: str, status: str, group_role: str | None = None) -> Attend
                 organisation = role = short  # "Steve Penn (SCC)": the body they represent
         else:
             role = inner
+    # "Helen Ward – Police and Crime Commissioner": a dash separates like a comma
+    raw = re.sub(r"^([^,–—]+?)\s+[–—-]\s+(?=[A-Z])", r"\1, ", raw)
     name_part, _, role_part = raw.partition(", ")
     if role_part:
         role = role_part + (f" ({role})" if role else "")

@@ -93,14 +93,25 @@ def _clean(text: str) -> str:
 
 
 def _first_title_line(header: str) -> str | None:
-    for line in header.splitlines():
-        line = line.strip()
-        if not line or LABELLED.match(line) or line.startswith(("-", "•")):
-            continue
-        if parse_date(line) and len(line) < 40:
-            continue  # a date line on its own is not the title
-        return _clean(line)
-    return None
+    """The first line that is neither a label, a list item nor a date; when it only names
+    the body ("Northshire Police and Crime Commissioner") and the next line names the
+    meeting ("Accountability Board – Minutes"), the meeting's line."""
+    lines = [
+        ln.strip()
+        for ln in header.splitlines()
+        if ln.strip() and not LABELLED.match(ln) and not ln.strip().startswith(("-", "•", "*"))
+    ]
+    lines = [ln for ln in lines if not (parse_date(ln) and len(ln) < 40)]
+    if not lines:
+        return None
+    first = lines[0]
+    if (
+        len(lines) > 1
+        and BODY.fullmatch(first.strip())
+        and re.search(r"\b(meeting|minutes|board|committee|panel|forum|session)\b", lines[1], re.I)
+    ):
+        return _clean(re.sub(r"\s*[–—-]\s*minutes\s*$", "", lines[1], flags=re.I))
+    return _clean(first)
 
 
 def _chair_from(attendees: list[Attendee]) -> str | None:
@@ -119,6 +130,9 @@ def _body(header: str, title: str, text: str, attendees: list[Attendee]) -> str 
     opening = "\n".join(
         ln for ln in header.splitlines()[:4] if not ln.lstrip().startswith(("-", "•", "*"))
     )
+    first = opening.splitlines()[0].strip() if opening else ""
+    if BODY.fullmatch(first):
+        return _clean(first)  # a first line that only names the body
     for candidate in (title, opening):
         m = BODY.search(candidate)
         if m:
@@ -171,6 +185,8 @@ def read_next_meeting(title: str, body: str, meeting_date: str | None) -> NextMe
         end = times[1][2] if len(times) > 1 and times[1][0] - times[0][1] < 5 else None
         nxt.time = f"{start}–{end}" if end else start
     parts = [p.strip() for p in re.split(r"\s/\s?|\s?/\s", body) if p.strip()]
+    if len(parts) < 3:  # "3 September 2024, 14:00, Police Headquarters."
+        parts = [p.strip() for p in body.split(",") if p.strip()]
     if len(parts) >= 3:
         nxt.kind = parts[0] if not find_dates(parts[0]) else None
         last = parts[-1]

@@ -200,6 +200,12 @@ def _numbered_title(ln: Line) -> tuple[str, Span, int] | None:
     num = m.group("num")
     rest = m.group("rest")
     # amounts, dates and times are not item numbers ("08/12/2014 ...", "10.00pm", "£30")
+    if re.match(
+        r"^\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{2,4}",
+        ln.text,
+        re.I,
+    ):
+        return None  # "3 September 2024, 14:00": a date, not item 3
     if re.match(r"^\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b", ln.text) or re.match(
         r"^[\d.]+\s*(am|pm|a\.m\.|p\.m\.)", ln.text, re.I
     ):

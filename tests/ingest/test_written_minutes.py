@@ -56,3 +56,34 @@ def test_actions_not_decisions(record):
         ("Chairman (A Smith)", "A Smith", None),
     ]
     assert not any("approved" in a.text for a in record.actions)
+
+
+BOARD = PANEL.with_name("pcc_accountability_board.txt")
+
+
+def test_bulleted_name_dash_role_attendance_and_action_table():
+    record = extract_file(BOARD)
+    m = record.meeting
+    assert (m.title, m.body, m.kind) == (
+        "Accountability Board",
+        "Northshire Police and Crime Commissioner",
+        "performance",
+    )
+    assert (m.next.date, m.next.time, m.next.venue) == (
+        "2024-09-03",
+        "14:00",
+        "Police Headquarters",
+    )
+    assert [(a.name, a.abbrev) for a in record.attendees] == [
+        ("Helen Ward", "PCC"),
+        ("Martin Cole", "CC"),
+        ("Priya Shah", "ACC"),
+        ("Tom Reid", "CEO"),
+    ]
+    assert [a.name for a in record.apologies] == ["Lucy Hart"]
+    # a date line is not item 3
+    assert [it.title for it in record.agenda_items][-1] == "Date of next meeting"
+    table = [(a.ref, a.owner_name, a.due) for a in record.actions if a.ref]
+    assert table == [("A24/05", "Priya Shah", "2024-07-31"), ("A24/06", "Tom Reid", "2024-09-30")]
+    asked = [s for s in record.statements if s.act == "asked"]
+    assert [s.speaker for s in asked] == ["Helen Ward"]
