@@ -53,6 +53,21 @@ class SourceText:
     date_hint: str | None = None
     """A date from metadata (front matter); often the publishing date, not the meeting's."""
 
+    pages: list[int] = field(default_factory=list)
+    """Offsets where each page begins (PDF); empty for formats without pages."""
+
+    def index_lines(self) -> None:
+        """Fill `line_starts` from the text."""
+        import re
+
+        self.line_starts = [0] + [m.end() for m in re.finditer(r"\n", self.text)]
+
+    def page_of(self, offset: int) -> int | None:
+        """1-based page holding `offset`, or None when the format has no pages."""
+        import bisect
+
+        return bisect.bisect_right(self.pages, offset) if self.pages else None
+
     def line_of(self, offset: int) -> int:
         """1-based line number holding `offset`."""
         import bisect

@@ -16,10 +16,15 @@ from pathlib import Path
 from kg.build import record_to_quads
 from kg.store import ADDED, REPLACED, UNCHANGED, Store
 
-__all__ = ["IngestReport", "ingest_paths", "expand_paths", "SUFFIXES"]
+__all__ = ["IngestReport", "ingest_paths", "expand_paths", "suffixes"]
 
-SUFFIXES = (".txt", ".md", ".markdown")
-"""What a folder is searched for (recursively); a file named on its own is always tried."""
+
+def suffixes() -> tuple[str, ...]:
+    """What a folder is searched for (recursively): every registered format's endings.
+    A file named on its own is always tried, whatever its name."""
+    from ingest.formats import formats
+
+    return tuple(s for f in formats() for s in f.suffixes)
 
 
 @dataclass
@@ -56,19 +61,20 @@ class IngestReport:
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Files as given, and every file with a SUFFIXES suffix under each folder, sorted.
+    """Files as given, and every file of a known format under each folder, sorted.
 
     Hidden files and folders (".git", ".DS_Store") under a folder are skipped; a path
     that does not exist is kept, so that ingesting it reports the error.
     """
     out: list[Path] = []
+    known = suffixes()
     for p in map(Path, paths):
         if p.is_dir():
             found = [
                 f
                 for f in p.rglob("*")
                 if f.is_file()
-                and f.suffix.lower() in SUFFIXES
+                and f.name.lower().endswith(known)
                 and not any(part.startswith(".") for part in f.relative_to(p).parts)
             ]
             out.extend(sorted(found))
