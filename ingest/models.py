@@ -55,6 +55,16 @@ class SourceText:
 
     pages: list[int] = field(default_factory=list)
     """Offsets where each page begins (PDF); empty for formats without pages."""
+    positions: list[tuple[int, int, float, float, float, float]] = field(default_factory=list)
+    """Where each line sits on its page (PDF): (offset of the line in `text`, 1-based page,
+    x0, top, x1, bottom in PDF points from the top-left), sorted by offset."""
+
+    def position_of(self, offset: int) -> tuple[int, float, float, float, float] | None:
+        """(page, x0, top, x1, bottom) of the line holding `offset`; None without layout."""
+        import bisect
+
+        i = bisect.bisect_right([p[0] for p in self.positions], offset) - 1
+        return self.positions[i][1:] if i >= 0 else None
 
     def index_lines(self) -> None:
         """Fill `line_starts` from the text."""
