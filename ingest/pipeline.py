@@ -27,11 +27,11 @@ from ingest.models import (
     Statement,
 )
 from ingest.people import People, split_title
-from ingest.read import read_file
+from ingest.read import read_bytes, read_file
 from ingest.segment import Segments, segment
 from ingest.statements import find_statements, find_transcript_turns
 
-__all__ = ["extract_file", "extract_source"]
+__all__ = ["extract_file", "extract_bytes", "extract_source"]
 
 
 def extract_file(path: str | Path) -> MinutesRecord:
@@ -41,6 +41,11 @@ def extract_file(path: str | Path) -> MinutesRecord:
         UnreadableFile: the file cannot be read as minutes (message names file and problem).
     """
     return extract_source(read_file(path))
+
+
+def extract_bytes(data: bytes, path: str) -> MinutesRecord:
+    """Extract the record of a file already read into memory (named `path`)."""
+    return extract_source(read_bytes(data, path))
 
 
 def extract_source(source: SourceText) -> MinutesRecord:

@@ -13,6 +13,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pyoxigraph import Quad
+
+from ingest.models import MinutesRecord
 from kg.build import record_to_quads
 from kg.store import ADDED, REPLACED, UNCHANGED, Store
 
@@ -91,6 +94,31 @@ def _problem(exc: BaseException) -> str:
     return text if len(text) <= 200 else text[:197] + "..."
 
 
+def _read(path: Path) -> bytes:
+    from ingest.errors import UnreadableFile
+    from ingest.formats import MAX_FILE_BYTES
+
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise UnreadableFile(
+            str(path), f"file is {size // 2**20} MB; the limit is {MAX_FILE_BYTES // 2**20} MB"
+        )
+    return path.read_bytes()
+
+
+def _store(store: Store, path: Path, record: MinutesRecord, quads: list[Quad]) -> str:
+    """Copy the source, then replace its graph; if the graph cannot be stored, the copy
+    made for it goes too, so a failed file leaves nothing behind."""
+    existed = store.source_file(record.source.sha256) is not None
+    copy = store.save_source(path, record.source.sha256)
+    try:
+        return store.replace_document(record, quads)
+    except BaseException:
+        if not existed:
+            copy.unlink(missing_ok=True)
+        raise
+
+
 def ingest_paths(
     paths: Iterable[str | Path],
     store: Store,
@@ -106,7 +134,8 @@ def ingest_paths(
     Returns:
         The report; exceptions from reading or extracting a file never escape.
     """
-    from ingest import IngestError, extract_file
+    from ingest import IngestError
+    from ingest.pipeline import extract_bytes
 
     report = IngestReport()
     started = time.perf_counter()
@@ -114,14 +143,14 @@ def ingest_paths(
         name = str(path)
         try:
             resolved = path.resolve()
-            sha = hashlib.sha256(resolved.read_bytes()).hexdigest()
+            data = _read(resolved)
+            sha = hashlib.sha256(data).hexdigest()
             if store.has_document(sha):
                 report.unchanged.append(name)
             else:
-                record = extract_file(str(resolved))
+                record = extract_bytes(data, str(resolved))
                 quads = record_to_quads(record)
-                store.save_source(resolved, record.source.sha256)
-                status = store.replace_document(record, quads)
+                status = _store(store, resolved, record, quads)
                 {ADDED: report.added, REPLACED: report.replaced, UNCHANGED: report.unchanged}[
                     status
                 ].append(name)
@@ -132,7 +161,10 @@ def ingest_paths(
         except IsADirectoryError:
             report.failed.append(f"{name}: is a directory")
         except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch
-            report.failed.append(f"{name}: {_problem(exc)}")
+            problem = _problem(exc)
+            # library errors name the file already ("/abs/m.txt: cannot store ...")
+            problem = problem.removeprefix(f"{path.resolve()}: ")
+            report.failed.append(f"{name}: {problem}")
         if progress is not None:
             progress(path)
     report.seconds = time.perf_counter() - started

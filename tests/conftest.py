@@ -158,8 +158,9 @@ GOOD_MINUTES = (
 
 @pytest.fixture
 def fake_extract(monkeypatch: pytest.MonkeyPatch):
-    """Make `ingest.extract_file` the stand-in `simple_extract` for this test."""
+    """Make the extraction stage the stand-in `simple_extract` for this test."""
     monkeypatch.setattr("ingest.extract_file", simple_extract)
+    monkeypatch.setattr("ingest.pipeline.extract_bytes", lambda data, path: simple_extract(path))
     return simple_extract
 
 

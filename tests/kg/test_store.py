@@ -309,3 +309,25 @@ def test_tintern_series_end_to_end(store: Store) -> None:
     assert rows and all(r["meeting_date"] for r in rows)
     again = ingest_paths([folder], store)
     assert (len(again.unchanged), again.triples) == (28, 0)
+
+
+def test_a_file_whose_graph_cannot_be_stored_leaves_no_source_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a write failure (disk full, a crash in the store) cannot be produced for real here
+    from kg.pipeline import ingest_paths
+
+    minutes = tmp_path / "m.txt"
+    minutes.write_text(
+        "Minutes of the Board held on 1 May 2020.\nPresent: Cllr A Bee\n1. Finance\nCllr Bee will report.\n"
+    )
+    with Store(tmp_path / "data") as s:
+
+        def boom(record, quads):
+            raise StoreError(f"{minutes.resolve()}: cannot store its graph (disk full)")
+
+        monkeypatch.setattr(s, "replace_document", boom)
+        report = ingest_paths([minutes], s)
+        assert report.failed == [f"{minutes}: cannot store its graph (disk full)"]
+        assert list((tmp_path / "data" / "sources").glob("*")) == []
+        assert s.documents() == []
