@@ -16,6 +16,7 @@ Topics (common nouns) ignore case except for their abbreviations.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -245,7 +246,9 @@ _TOKEN = re.compile(r"\w+|&")
 _GAP = re.compile(r"[ \t\r\n'’\-‐–.,/]{0,4}")
 
 
+@functools.lru_cache(maxsize=65536)
 def _fold(token: str) -> str:
+    """Lower case without accents; "&" reads as "and". Cached: tokens repeat a lot."""
     token = unicodedata.normalize("NFKD", token)
     token = "".join(c for c in token if not unicodedata.combining(c)).lower()
     return "and" if token == "&" else token
@@ -293,6 +296,7 @@ class Matcher:
                     continue
                 self._index.setdefault(toks, []).append((label, e))
                 self.max_len = max(self.max_len, len(toks))
+        self._first = {toks[0] for toks in self._index}
 
     def find(self, text: str, *, loose: bool = False) -> list[Match]:
         """All mentions, left to right, longest first, without overlaps.
@@ -306,6 +310,9 @@ class Matcher:
         i = 0
         while i < len(toks):
             found = None
+            if folded[i] not in self._first:  # most words start no label
+                i += 1
+                continue
             for n in range(min(self.max_len, len(toks) - i), 0, -1):
                 cands = self._index.get(tuple(folded[i : i + n]))
                 if not cands or not self._gaps_ok(text, toks, i, n):
