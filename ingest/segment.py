@@ -81,6 +81,9 @@ def segment(source: SourceText) -> Segments:
     lines = lines_of(source.text)
     heading_spans = {s for s, _ in source.headings}
     numbered = [ln for ln in lines if _numbered_title(ln) is not None]
+    schemes = _schemes(numbered)
+    if schemes:
+        numbered = [ln for ln in lines if _numbered_title(ln, schemes) is not None]
     marked = [ln for ln in lines if _marked_heading(ln, source.headings)]
     inline = list(INLINE_ITEM.finditer(source.text))
     if len(inline) >= 5 and len(inline) > len(numbered):
@@ -102,7 +105,7 @@ def segment(source: SourceText) -> Segments:
         body_start: int | None = None
         is_last = i == len(lines) - 1
         marked_here = _marked_heading(ln, source.headings)
-        if mode == "numbered" and (hit := _numbered_title(ln)) is not None:
+        if mode == "numbered" and (hit := _numbered_title(ln, schemes)) is not None:
             number, title_span, body_start = hit
             if marked_here:
                 title_span, body_start = marked_here, marked_here[1]
@@ -192,8 +195,25 @@ def _sentences_blocks(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
-def _numbered_title(ln: Line) -> tuple[str, Span, int] | None:
-    """(number, title span, body start) for a numbered minute line."""
+def _schemes(numbered: list[Line]) -> frozenset[str]:
+    """Dotted prefixes shared by at least two numbered lines ("18.11" of 18.11.1, 18.11.2)."""
+    prefixes: dict[str, int] = {}
+    for ln in numbered:
+        m = NUMBERED.match(ln.text)
+        if m and "." in m.group("num"):
+            prefix = m.group("num").rsplit(".", 1)[0]
+            prefixes[prefix] = prefixes.get(prefix, 0) + 1
+    return frozenset(p for p, n in prefixes.items() if n >= 2)
+
+
+def _numbered_title(
+    ln: Line, schemes: frozenset[str] = frozenset()
+) -> tuple[str, Span, int] | None:
+    """(number, title span, body start) for a numbered minute line.
+
+    `schemes` are the dotted prefixes the document numbers its minutes with ("18.11"):
+    "18.11.10 Any Other Business" is then item 10, not the date 18/11/10.
+    """
     m = NUMBERED.match(ln.text)
     if not m:
         return None
@@ -206,7 +226,8 @@ def _numbered_title(ln: Line) -> tuple[str, Span, int] | None:
         re.I,
     ):
         return None  # "3 September 2024, 14:00": a date, not item 3
-    if re.match(r"^\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b", ln.text) or re.match(
+    in_scheme = "." in m.group("num") and m.group("num").rsplit(".", 1)[0] in schemes
+    if (re.match(r"^\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b", ln.text) and not in_scheme) or re.match(
         r"^[\d.]+\s*(am|pm|a\.m\.|p\.m\.)", ln.text, re.I
     ):
         return None

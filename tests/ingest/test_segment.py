@@ -103,3 +103,17 @@ def test_inline_agenda_listing():
     assert seg.mode == "inline"
     assert [it.number for it in seg.items] == ["38", "39", "40", "41", "42"]
     assert seg.items[2].title == "Accept a grant of $5 for a fountain"
+
+
+def test_minute_numbers_that_look_like_dates_follow_the_documents_scheme():
+    text = (
+        "Ash Parish Council - 6th November 2018\nPresent: Cllr A\n"
+        "18.11.1 Apologies\nNone\n18.11.2 Minutes\nApproved.\n18.11.10 Any Other Business\nNone.\n"
+        "08.12.2014 Room hire paid\n"
+    )
+    seg = segment(read_bytes(text.encode(), "m.txt"))
+    assert [(it.number, it.title) for it in seg.items] == [
+        ("18.11.1", "Apologies"),
+        ("18.11.2", "Minutes"),
+        ("18.11.10", "Any Other Business"),
+    ]
