@@ -47,7 +47,7 @@ def test_html_heading_line_is_stripped_and_remembered():
         (b"", "empty.txt", "empty.txt: file is empty"),
         (b"   \n\n", "blank.txt", "blank.txt: file is empty"),
         (b"\x00\x01\x02junk\x00" * 50, "junk.txt", "junk.txt: looks like a binary file, not text"),
-        (b"%PDF-1.7\n...", "m.pdf", "m.pdf: pdf files are not supported yet (only .txt and .md)"),
+        (b"%PDF-1.7\n...", "m.pdf", "m.pdf: damaged or truncated PDF (no end-of-file marker)"),
     ],
 )
 def test_bad_input_has_a_one_line_error_naming_the_file(data, name, message):
