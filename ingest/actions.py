@@ -482,7 +482,7 @@ _PROCESS_RE = re.compile(
 )
 _ADVISED_RE = re.compile(
     r"\b(?:was|were|has\s+been|have\s+been|is|are)\s+(?P<v>advised|asked|requested|instructed|"
-    r"tasked|directed|invited|delegated|authorised|authorized|encouraged)\s+to\s+(?P<what>[a-z]+)"
+    r"tasked|directed|delegated|authorised|authorized|encouraged)\s+to\s+(?P<what>[a-z]+)"
 )
 _TO_DO_RE = re.compile(r"\s+to\s+(?P<v>[a-z][a-z-]+)\b")
 _NOT_VERBS = {
@@ -519,6 +519,21 @@ _THERE_WILL_RE = re.compile(
     r"(?:attempts?|efforts?|work|review|steps|plans?|consideration|exercise|analysis)"
     r"\s+to\s+[a-z]"
 )
+_THING_WILL_BE_RE = re.compile(
+    r"^(?P<subj>(?:[Aa]n?|[Tt]he|[Tt]his|[Tt]hese|[Aa]ll|[Ff]urther|[Aa]ny)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:document|report|paper|plan|update|information|details|figures|data|minutes|results|"
+    r"summary|briefing|proposal|proposals|strategy|policy|guidance|letter|note|analysis|review|"
+    r"breakdown|copy|copies|survey|leaflet|newsletter|handover|response|draft))\s+"
+    r"(?:will|shall|is\s+to|are\s+to)\s+be\s+"
+    + _TRANSFER.replace(
+        "(?:sent",
+        "(?:sent|produced|"
+        r"prepared|drafted|published|written|updated|completed|arranged|made\s+available|issued|"
+        r"distributed|brought\s+to",
+    )
+    + r"\b"
+)
+"""A document promised with no agent named: "A handover document will be provided ..."."""
 _CONFIRMED_WOULD_RE = re.compile(
     r"\b(?:confirmed|agreed|said|stated|indicated|reported|advised|explained)\s+(?:that\s+)?"
 )
@@ -712,6 +727,13 @@ def _sentence_hits(sentence: str, base: int, para: str, doc: _Doc) -> list[_Hit]
     if m:
         start = max(b for b in _boundaries(sentence) if b <= m.start())
         add(start if start == m.start() else m.start(), COMMITMENT)
+
+    # A handover document will be provided / This report will be presented to ...
+    m = _THING_WILL_BE_RE.search(sentence.lstrip("•·-– \t"))
+    if m and not hits:
+        lead = len(sentence) - len(sentence.lstrip("•·-– \t"))
+        add(lead + m.start(), COMMITMENT)
+        return hits
 
     # ... will be reported on to the T/CC / Further information will be sent to the Clerk
     m = _PASSIVE_TRANSFER_RE.search(sentence)

@@ -135,8 +135,13 @@ def _is_reporting(word: str) -> bool:
 
 # a collective speaker: "Members", "the Board", "Councillors"
 COLLECTIVE = re.compile(
-    r"(?:^|(?<=[.;!?]))\s*(?P<who>(?:The\s+|the\s+)?(?:Members|Councillors|Board|Committee|Panel|Trustees|Council|Directors))\s+(?P<act>[a-z]+)\b"
+    r"(?:(?:^|(?<=[.;!?]))\s*(?P<who>(?:The\s+|the\s+)?(?:Members|Councillors|Board|Committee|Panel|"
+    r"Trustees|Council|Directors))|(?<=\s)(?P<who2>the\s+(?:Members|Councillors|Board|Committee|"
+    r"Panel|Trustees|Directors)(?=\s+(?:resolved|agreed|decided|noted|approved|voted)\b)))"
+    r"\s+(?P<act>[a-z]+)\b"
 )
+"""A group speaking: at the start of a sentence, or mid-sentence with a verb of decision
+("... after discussion the Councillors resolved to ...")."""
 
 
 def find_statements(paragraphs: list[Paragraph], people: People, text: str) -> list[Statement]:
@@ -158,9 +163,10 @@ def find_statements(paragraphs: list[Paragraph], people: People, text: str) -> l
             starts.append((m.start, m.end + am.end(), m.text, am.group("act"), name))
         starts.extend(_unknown_speakers(para.text, people))
         for c in COLLECTIVE.finditer(para.text):
+            who = "who" if c.group("who") else "who2"
             if _is_reporting(c.group("act")):
                 starts.append(
-                    (c.start("who"), c.end(), c.group("who"), c.group("act"), COLLECTIVE_MARK)
+                    (c.start(who), c.end(), c.group(who), c.group("act"), COLLECTIVE_MARK)
                 )
         starts.sort()
         dedup: list[tuple[int, int, str, str, str | None]] = []

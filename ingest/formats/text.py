@@ -38,7 +38,10 @@ def read_text(data: bytes, path: str, fmt: str = "txt") -> SourceText:
         )
     if _looks_binary(data):
         raise UnreadableFile(path, "looks like a binary file, not text")
-    text, encoding = decode(data)
+    try:
+        text, encoding = decode(data)
+    except ValueError as exc:
+        raise UnreadableFile(path, str(exc)) from exc
     sha = hashlib.sha256(data).hexdigest()
     source = SourceText(path=path, sha256=sha, format=fmt, text=text, encoding=encoding)
     if fmt == "md":
@@ -55,7 +58,11 @@ def _binary_share(sample: bytes) -> float:
 
 
 def decode(data: bytes) -> tuple[str, str]:
-    """Text from bytes: a BOM decides, else UTF-8, else Windows-1252 (never fails)."""
+    """Text from bytes: a BOM decides, else UTF-8, else Windows-1252.
+
+    Raises:
+        ValueError: the bytes are neither (too many bytes Windows-1252 leaves undefined).
+    """
     if data.startswith(b"\xef\xbb\xbf"):
         # a BOM becomes one blank so offsets still match the decoded characters
         return " " + data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
@@ -64,8 +71,13 @@ def decode(data: bytes) -> tuple[str, str]:
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
-        # Word-era minutes saved as "ANSI": cp1252 maps every byte except five
-        return data.decode("cp1252", errors="replace"), "cp1252"
+        pass
+    # Word-era minutes saved as "ANSI": cp1252 maps every byte except five, which real
+    # text never holds; more than a stray one means the bytes are not text at all
+    undefined = sum(data.count(b) for b in (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d"))
+    if undefined > max(2, len(data) // 1000):
+        raise ValueError("neither UTF-8 nor Windows-1252 text")
+    return data.decode("cp1252", errors="replace"), "cp1252"
 
 
 def _blank(text: str, start: int, end: int) -> str:
