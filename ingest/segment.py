@@ -97,15 +97,18 @@ def segment(source: SourceText) -> Segments:
     seg = Segments(mode=mode)
     header_end = _header_end(lines) if mode == "plain" else -1
     started = False
-    stack: list[tuple[int, int]] = []  # (depth, item index) for nesting numbered items
-    previous_heading = False
+    outline = _Outline()
+    layout = bool(source.headings) and source.format in LAYOUT_FORMATS
     for i, ln in enumerate(lines):
         title_span: Span | None = None
         number: str | None = None
         body_start: int | None = None
         is_last = i == len(lines) - 1
         marked_here = _marked_heading(ln, source.headings)
-        if mode == "numbered" and (hit := _numbered_title(ln, schemes)) is not None:
+        hit = _numbered_title(ln, schemes) if mode == "numbered" else None
+        if hit is not None and layout and not marked_here and not _title_like(ln, hit):
+            hit = None  # a numbered paragraph ("3. Libraries should be ...") in a laid-out file
+        if hit is not None:
             number, title_span, body_start = hit
             if marked_here:
                 title_span, body_start = marked_here, marked_here[1]
@@ -123,24 +126,14 @@ def segment(source: SourceText) -> Segments:
             title = _clean_title(source.text[title_span[0] : title_span[1]])
             if title:
                 started = True
-                depth = number.count(".") if number and "." in number.rstrip(".") else 0
-                while stack and stack[-1][0] >= depth:
-                    stack.pop()
-                parent = stack[-1][1] if stack and number else None
-                if mode == "plain" and previous_heading and seg.items:
-                    parent = None
+                parent = outline.place(number, len(seg.items)) if number else None
                 seg.items.append(
                     AgendaItem(title=title, parent=parent, number=number, span=title_span)
                 )
-                if number:
-                    stack.append((depth, len(seg.items) - 1))
-                previous_heading = True
                 rest = _body_after(source.text, body_start or ln.end, ln.end)
                 if rest:
                     seg.paragraphs.append(Paragraph(rest[2], rest[0], rest[1], len(seg.items) - 1))
-                    previous_heading = False
                 continue
-        previous_heading = False
         if not started:
             seg.header.append(ln)
             continue
@@ -148,6 +141,46 @@ def segment(source: SourceText) -> Segments:
     if heading_spans and not seg.items:
         seg.mode = "plain"
     return seg
+
+
+LAYOUT_FORMATS = frozenset({"pdf", "docx", "html"})
+"""Formats whose headings come from layout (fonts, styles, tags), not from the text alone."""
+
+
+def _title_like(ln: Line, hit: tuple[str, Span, int]) -> bool:
+    """A numbered line whose title is short and unpunctuated, or ends at a colon."""
+    _num, (start, end), body = hit
+    title = ln.text[start - ln.start : end - ln.start]
+    return len(title) <= 90 and not re.search(r"[.!?]$", title.strip())
+
+
+class _Outline:
+    """Parents of numbered items: "4.1" sits under "4"; a list that restarts at 1 after
+    item 6 ("6. Committees", "1. Review of Membership") sits under item 6 until the
+    numbering carries on from 6."""
+
+    def __init__(self) -> None:
+        self.stack: list[tuple[int, int]] = []  # (depth, item index)
+        self.top: int | None = None  # the last top-level number
+        self.sub: tuple[int, int] | None = None  # (parent index, last number) of a restarted list
+
+    def place(self, number: str, index: int) -> int | None:
+        depth = number.count(".") if "." in number.rstrip(".") else 0
+        value = int(number) if number.isdigit() else None
+        if depth == 0 and value is not None:
+            if self.sub and value == self.sub[1] + 1 and value != (self.top or 0) + 1:
+                self.sub = (self.sub[0], value)
+                return self.sub[0]
+            if value == 1 and self.top is not None and self.top > 1 and self.stack:
+                self.sub = (self.stack[0][1], 1)
+                return self.sub[0]
+            self.sub = None
+            self.top = value
+        while self.stack and self.stack[-1][0] >= depth:
+            self.stack.pop()
+        parent = self.stack[-1][1] if self.stack else None
+        self.stack.append((depth, index))
+        return parent
 
 
 def _segment_inline(source: SourceText, lines: list[Line], hits: list[re.Match[str]]) -> Segments:

@@ -117,3 +117,31 @@ def test_minute_numbers_that_look_like_dates_follow_the_documents_scheme():
         ("18.11.2", "Minutes"),
         ("18.11.10", "Any Other Business"),
     ]
+
+
+def test_a_list_that_restarts_at_one_sits_under_the_item_before():
+    text = (
+        "Board minutes\nPresent: A Bee\n1. Apologies\nNone.\n2. Committees\n1. Membership\nAgreed.\n"
+        "2. Terms of reference\nAgreed.\n3. Finance\nNoted.\n"
+    )
+    seg = segment(read_bytes(text.encode(), "m.txt"))
+    got = [
+        (it.number, it.title, seg.items[it.parent].title if it.parent is not None else None)
+        for it in seg.items
+    ]
+    assert got == [
+        ("1", "Apologies", None),
+        ("2", "Committees", None),
+        ("1", "Membership", "Committees"),
+        ("2", "Terms of reference", "Committees"),
+        ("3", "Finance", None),
+    ]
+
+
+def test_dotted_numbers_nest():
+    text = (
+        "Minutes\nPresent: A Bee\n4 Finance\n4.1 Budget\nNoted.\n4.2 Audit\nNoted.\n5 AOB\nNone.\n"
+    )
+    seg = segment(read_bytes(text.encode(), "m.txt"))
+    parents = [seg.items[it.parent].number if it.parent is not None else None for it in seg.items]
+    assert parents == [None, "4", "4", None]
