@@ -9,6 +9,7 @@ Ashby (Chair), ...", an "Attendance:" label followed by "- Name Role (ABBR)" lin
 
 from __future__ import annotations
 
+import functools
 import re
 
 from ingest.models import APOLOGIES, IN_ATTENDANCE, PRESENT, Attendee
@@ -227,6 +228,12 @@ def _split_entries(text: str) -> list[tuple[str, str | None]]:
         chunk = re.sub(r"\)\s+(?=[A-Z])", "), ", chunk.strip().rstrip("."))
         # "Vera Quill County Councillor Amy Irwin": a title after a name starts a new entry
         chunk = re.sub(rf"(?<=[a-z]) (?={_COUNCILLOR_TITLE}\s+[A-Z])", _split_before_title, chunk)
+        # "... P Moran Clerk J Connelly": an office word then a name starts a new entry
+        chunk = re.sub(
+            rf"(?<=[a-z]) (?=(?:{_single_word_roles()})\s+(?:[A-Z]\.?\s|[A-Z][a-z]+\s+[A-Z]))",
+            _split_before_title,
+            chunk,
+        )
         pieces = [
             re.sub(r"^and\s+", "", p.strip()) for p in _split_outside_brackets(chunk) if p.strip()
         ]
@@ -248,6 +255,13 @@ def _split_entries(text: str) -> list[tuple[str, str | None]]:
             entries.append((piece, group_role))
         out.extend(entries)
     return out
+
+
+@functools.lru_cache(maxsize=1)
+def _single_word_roles() -> str:
+    """Offices written as one word ("Clerk", "Treasurer"), as a regex alternation."""
+    words = {label.split()[0] for label in role_labels() if " " not in label and label.isalpha()}
+    return "|".join(sorted((w.capitalize() for w in words if len(w) > 4), key=len, reverse=True))
 
 
 def _split_before_title(m: re.Match[str]) -> str:
