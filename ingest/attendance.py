@@ -120,8 +120,10 @@ def parse_entry(text: str, status: str, group_role: str | None = None) -> Attend
     abbrev = None
     role = None
     organisation = None
+    # trailing brackets, last first: "Ann Bee (AB) (Chair)", "Sam Roe (SCC Observer)"
+    bracket_role = None
     m = ABBR_TAIL.search(raw)
-    if m:
+    while m:
         inner = m.group("inner").strip()
         raw = raw[: m.start()].strip()
         short = inner.replace(" ", "")
@@ -132,9 +134,11 @@ def parse_entry(text: str, status: str, group_role: str | None = None) -> Attend
             if _abbreviates(short, raw):
                 abbrev = short
             else:
-                organisation = role = short  # "Steve Penn (SCC)": the body they represent
-        else:
-            role = inner
+                organisation = short  # "Steve Penn (SCC)": the body they represent
+                role = role or short
+        elif role is None:
+            role = bracket_role = inner
+        m = ABBR_TAIL.search(raw)
     # "Helen Ward – Police and Crime Commissioner": a dash separates like a comma
     raw = re.sub(r"^([^,–—]+?)\s+[–—-]\s+(?=[A-Z])", r"\1, ", raw)
     name_part, _, role_part = raw.partition(", ")
@@ -183,7 +187,7 @@ def parse_entry(text: str, status: str, group_role: str | None = None) -> Attend
         role = f"{title} ({role})" if not role_part else role
     if group_role and not role:
         role = group_role
-    elif group_role and role and m and role == m.group("inner").strip() and not title:
+    elif group_role and role and role == bracket_role and not title:
         role = f"{group_role} ({role})"  # "Councillors D Rowe (Chair)"
     elif (
         group_role
@@ -284,7 +288,7 @@ def _split_outside_brackets(text: str) -> list[str]:
     """Split at ",", " and ", "&" — but not inside brackets ("(Business & Performance Manager)")."""
     masked = re.sub(r"\([^()]*\)", lambda m: "(" + "_" * (len(m.group()) - 2) + ")", text)
     out, pos = [], 0
-    for m in re.finditer(r",\s*|\s+and\s+|\s*&\s*", masked):
+    for m in re.finditer(r",\s*|\s+and\s+|\s*&\s*|(?<=\)):\s+", masked):
         out.append(text[pos : m.start()])
         pos = m.end()
     out.append(text[pos:])

@@ -41,7 +41,8 @@ MONTHS["sept"] = 9
 
 _MONTH = r"(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _WEEKDAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+"
-_ORD = r"(?:st|nd|rd|th)?"
+_ORD = r"(?:\s?(?:st|nd|rd|th)\b)?"
+"""An ordinal suffix, also set apart as PDFs print superscripts ("2 nd May 2013")."""
 _YEAR = r"(?:\d{4}|'?\d{2})(?!\d)"
 
 # Each pattern names its groups d (day), m (month word or number), y (year, optional).

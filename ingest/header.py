@@ -130,6 +130,12 @@ def _body(header: str, title: str, text: str, attendees: list[Attendee]) -> str 
     opening = "\n".join(
         ln for ln in header.splitlines()[:4] if not ln.lstrip().startswith(("-", "•", "*"))
     )
+    # "Suffolk Libraries IPS - Board Meeting": the body, a dash, the kind of meeting
+    named = re.match(
+        r"^(?P<body>[A-Z].{2,80}?)\s+[-–—]\s+(?:[A-Z]\w*\s+){0,3}(?:meeting|minutes)\b", title, re.I
+    )
+    if named:
+        return _clean(named.group("body"))
     first = opening.splitlines()[0].strip() if opening else ""
     if BODY.fullmatch(first):
         return _clean(first)  # a first line that only names the body

@@ -230,6 +230,11 @@ class People:
         title, rest = split_title(m)
         for key in (_norm(m), _norm(rest), _norm(rest.replace(".", ""))):
             found = self._keys.get(key)
+            if found and len(found) > 1:
+                # "MH" for Mike H (present) and Marion H (sent apologies): absent people
+                # do not speak or take on work at the meeting
+                there = [a for a in found if a.status != "apologies"]
+                found = there or found
             if found and len(found) == 1:
                 return found[0]
             if found and title:

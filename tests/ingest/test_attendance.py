@@ -159,3 +159,20 @@ def test_plural_titles_mid_list_offices_and_run_together_entries():
         ("Lin Cobb", "Councillor", "apologies"),
         ("Al Hill", "Councillor", "apologies"),
     ]
+
+
+def test_several_brackets_semicolons_and_colons_between_entries():
+    header = (
+        "Attendees\tAnn Bee (AB)(Chair), Mo Hill (MH)(Treasurer)\n"
+        "Invited\tIan Cole (IC)(Finance Manager); Sam Tay (ST)(KCC Commissioner): Cy Clark (CC) "
+        "& Mia Hart (MH)(Staff Observers)\n"
+    )
+    people = find_attendance(header, [])
+    assert [(p.name, p.role, p.abbrev) for p in people] == [
+        ("Ann Bee", "Chair", "AB"),
+        ("Mo Hill", "Treasurer", "MH"),
+        ("Ian Cole", "Finance Manager", "IC"),
+        ("Sam Tay", "KCC Commissioner", "ST"),
+        ("Cy Clark", None, "CC"),
+        ("Mia Hart", "Staff Observers", "MH"),
+    ]

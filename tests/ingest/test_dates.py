@@ -28,6 +28,7 @@ REF = date(2019, 3, 25)
         ("Wednesday 11 February 2015", None, date(2015, 2, 11)),
         ("held on Monday 25th March 2019 at 7.00pm", None, date(2019, 3, 25)),
         ("12TH DAY OF JANUARY, 2011", None, date(2011, 1, 12)),
+        ("2 nd May 2013", None, date(2013, 5, 2)),  # a superscript set apart in PDF text
         ("2024-09-03", None, date(2024, 9, 3)),
         ("April 29th", REF, date(2019, 4, 29)),
         ("the 1st April", REF, date(2019, 4, 1)),

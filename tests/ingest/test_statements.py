@@ -77,3 +77,10 @@ def test_initials_mid_sentence_with_a_verb_of_speech():
     text = "In relation to this PC gave an update on the event."
     (s,) = find_statements([Paragraph(text, 0, len(text), 0)], people, text)
     assert (s.speaker, s.mention, s.act) == ("Peter Call", "PC", "gave")
+
+
+def test_initials_shared_with_someone_who_sent_apologies_mean_the_one_present():
+    people = People([Attendee(name="Mike Hill"), Attendee(name="Mary Hunt", status="apologies")])
+    text = "MH asked what the plan is."
+    (s,) = find_statements([Paragraph(text, 0, len(text), 0)], people, text)
+    assert s.speaker == "Mike Hill"
