@@ -170,9 +170,11 @@ def _summary(d: dict[str, Any]) -> str:
 def ingest(ctx: click.Context, paths: tuple[Path, ...]) -> None:
     """Add files and folders of minutes to the knowledge graph.
 
-    Folders are searched recursively for .txt, .md and .markdown files. Ingesting
-    the same bytes again (under any path) adds nothing; a changed file replaces
-    its graph. A bad file is reported and the rest go on; the exit code is 1 if
+    Folders are searched recursively for minutes in every format govkg reads:
+    PDF, Word (.docx), web pages (.html, .htm, .aspx), text and Markdown; a file
+    named on its own is read whatever its name (the format is sniffed from the
+    content). Ingesting the same bytes again (under any path) adds nothing; a
+    changed file replaces its graph. A bad file is reported and the rest go on; the exit code is 1 if
     any file failed.
 
     \b
