@@ -149,6 +149,8 @@ class AgendaItem:
     number: str | None = None
     """The item's number or minute reference as printed ("2674", "4.1"); None if unnumbered."""
     span: Span | None = None
+    page: int | None = None
+    """The source page where it begins (PDF); None for formats without pages."""
 
 
 @dataclass
@@ -162,6 +164,8 @@ class Statement:
     text: str
     item: int | None = None
     span: Span = (0, 0)
+    page: int | None = None
+    """The source page where it begins (PDF); None for formats without pages."""
     members: list[str] = field(default_factory=list)
     """For a collective speaker ("Councillors", "the Board"): the attendees it stands for.
     `speaker` is then the group as written with the members in brackets."""
@@ -182,6 +186,8 @@ class Action:
     span: Span = (0, 0)
     owner_name: str | None = None
     """The resolved full name of a person owner (for the graph), None for bodies/unknown."""
+    page: int | None = None
+    """The source page where it begins (PDF); None for formats without pages."""
     for_name: str | None = None
 
 

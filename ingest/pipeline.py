@@ -71,6 +71,11 @@ def extract_source(source: SourceText) -> MinutesRecord:
     _names_in_brackets(actions)
     for item in seg.items:
         item.topics = topics_for(item.title)
+        item.page = source.page_of(item.span[0]) if item.span else None
+    for st in statements:
+        st.page = source.page_of(st.span[0])
+    for act in actions:
+        act.page = source.page_of(act.span[0])
     return MinutesRecord(
         source=Source(path=source.path, sha256=source.sha256, format=source.format),
         meeting=meeting,

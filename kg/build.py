@@ -232,17 +232,19 @@ class _Builder:
             g.add(self.meeting, GKG.hasAgendaItem, node)
             for label in item.topics:
                 g.add(node, DCTERMS.subject, self.topic(label))
-            self._span(node, item.span)
+            self._span(node, item.span, item.page)
 
     def _part_of(self, item: int | None) -> NamedNode:
         if item is not None and 0 <= item < len(self.items):
             return self.items[item]
         return self.meeting
 
-    def _span(self, node: NamedNode, span: tuple[int, int] | None) -> None:
+    def _span(self, node: NamedNode, span: tuple[int, int] | None, page: int | None = None) -> None:
         if span is not None:
             self.g.add(node, GKG.spanStart, int(span[0]))
             self.g.add(node, GKG.spanEnd, int(span[1]))
+        if page is not None:
+            self.g.add(node, GKG.page, int(page))
 
     def _mentions(self, node: NamedNode, text: str, exclude: Iterable[NamedNode | None]) -> None:
         skip = set(exclude)
@@ -267,7 +269,7 @@ class _Builder:
             g.add(node, GKG.act, st.act)
             g.add(node, GKG.text, st.text)
             g.add(node, DCTERMS.isPartOf, self._part_of(st.item))
-            self._span(node, st.span)
+            self._span(node, st.span, st.page)
             self._mentions(node, st.text, speakers)
 
     def actions(self) -> None:
@@ -297,7 +299,7 @@ class _Builder:
         g.add(node, GKG.raisedAt, self.meeting)
         g.add(node, GKG.ref, act.ref)
         g.add(node, DCTERMS.isPartOf, self._part_of(act.item))
-        self._span(node, act.span)
+        self._span(node, act.span, act.page)
         self._mentions(node, act.text, [owner, owed_to])
 
 

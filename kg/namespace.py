@@ -63,6 +63,7 @@ class GKG(DefinedNamespace):
     text: URIRef
     spanStart: URIRef
     spanEnd: URIRef
+    page: URIRef
     mentions: URIRef
     owner: URIRef
     owedTo: URIRef

@@ -366,3 +366,16 @@ def test_page_limit(monkeypatch):
     with pytest.raises(UnreadableFile) as err:
         read_file(FIXTURES / "two_pages.pdf")
     assert str(err.value) == f"{FIXTURES / 'two_pages.pdf'}: 2 pages; the limit is 1"
+
+
+def test_statements_and_actions_know_their_page():
+    from ingest import extract_file
+
+    record = extract_file(DATA / "corpus" / "milburn_pc_minutes_2018-11-06.pdf")
+    def page_of(start: str) -> int | None:
+        (page,) = {s.page for s in record.statements if s.text.startswith(start)}
+        return page
+
+    assert page_of("The Clerk will design some posters") == 1
+    assert page_of("The Chairman brought the meeting to a close") == 2
+    assert all(a.page in (1, 2) for a in record.actions)
