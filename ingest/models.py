@@ -94,6 +94,8 @@ class Paragraph:
     end: int
     item: int | None = None
     """Index into MinutesRecord.agenda_items; None before the first item."""
+    page: int | None = None
+    """The source page where it begins (PDF); None for formats without pages."""
 
 
 @dataclass
@@ -239,7 +241,8 @@ class MinutesRecord:
                 entry["item"] = self.agenda_items[idx].title if idx is not None else None
                 entry["span"] = list(entry["span"])
         data["paragraphs"] = [
-            {"text": p.text, "span": [p.start, p.end], "item": p.item} for p in self.paragraphs
+            {"text": p.text, "span": [p.start, p.end], "item": p.item, "page": p.page}
+            for p in self.paragraphs
         ]
         return data
 

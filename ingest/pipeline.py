@@ -72,6 +72,8 @@ def extract_source(source: SourceText) -> MinutesRecord:
     for item in seg.items:
         item.topics = topics_for(item.title)
         item.page = source.page_of(item.span[0]) if item.span else None
+    for para in seg.paragraphs:
+        para.page = source.page_of(para.start)
     for st in statements:
         st.page = source.page_of(st.span[0])
     for act in actions:

@@ -126,6 +126,7 @@ class _Builder:
         self.meeting_node()
         self.attendees()
         self.agenda()
+        self.paragraphs()
         self.statements()
         self.actions()
         return sorted(self.g.quads, key=str)
@@ -251,6 +252,19 @@ class _Builder:
         for pattern, target in self.mentionables:
             if target not in skip and pattern.search(text):
                 self.g.add(node, GKG.mentions, target)
+
+    def paragraphs(self) -> None:
+        """Every paragraph of running text, in order: the minutes themselves, so a page
+        can show them and the index can search them (statements point into them)."""
+        g = self.g
+        for i, para in enumerate(self.r.paragraphs):
+            node = iris.part_iri("paragraph", self.meeting, i)
+            g.a(node, GKG.Paragraph)
+            g.add(node, GKG.text, para.text)
+            g.add(node, GKG.order, i + 1)
+            g.add(node, DCTERMS.isPartOf, self._part_of(para.item))
+            self._span(node, (para.start, para.end), para.page)
+            self._mentions(node, para.text, [])
 
     def statements(self) -> None:
         g = self.g

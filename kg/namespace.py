@@ -25,6 +25,7 @@ class GKG(DefinedNamespace):
     Meeting: URIRef
     AgendaItem: URIRef
     Statement: URIRef
+    Paragraph: URIRef
     Action: URIRef
     Commitment: URIRef
     Place: URIRef

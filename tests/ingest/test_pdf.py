@@ -372,6 +372,7 @@ def test_statements_and_actions_know_their_page():
     from ingest import extract_file
 
     record = extract_file(DATA / "corpus" / "milburn_pc_minutes_2018-11-06.pdf")
+
     def page_of(start: str) -> int | None:
         (page,) = {s.page for s in record.statements if s.text.startswith(start)}
         return page

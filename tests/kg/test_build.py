@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -369,3 +370,29 @@ def test_rich_record_nodes() -> None:
 )
 def test_place_iri_uses_the_gazetteer_id(name: str, place_id: str | None, expected: str) -> None:
     assert iris.place_iri(name, place_id) == ox.NamedNode(ID + expected)
+
+
+def test_paragraphs_are_in_the_graph_in_order() -> None:
+    from ingest import extract_file
+    from kg.build import record_to_quads
+
+    record = extract_file(
+        Path(__file__).resolve().parents[1]
+        / "data"
+        / "corpus"
+        / "tintern_cc_minutes_2019-03-25.txt"
+    )
+    quads = record_to_quads(record)
+    paragraphs = {
+        q.subject
+        for q in quads
+        if q.predicate.value.endswith("#type") and q.object.value.endswith("#Paragraph")
+    }
+    assert len(paragraphs) == len(record.paragraphs) > 20
+    texts = {
+        q.object.value
+        for q in quads
+        if q.subject in paragraphs and q.predicate.value.endswith("#text")
+    }
+    assert "2665. Accounts for payment:-" not in texts
+    assert any(t.startswith("Clerk’s Salary & Expenses") for t in texts)
