@@ -80,7 +80,8 @@ class _Builder:
         # one-word names are scoped by body; with no body, by this meeting
         self.scope = self.meeting.value.rsplit("/", 1)[-1]
         self.items = [
-            iris.part_iri("item", self.meeting, i) for i in range(len(record.agenda_items))
+            iris.part_iri("item", self.meeting, i, self.r.source.sha256)
+            for i in range(len(record.agenda_items))
         ]
         self.org_by_key: dict[str, NamedNode] = {}
         self.mentionables: list[tuple[re.Pattern[str], NamedNode]] = []
@@ -204,7 +205,7 @@ class _Builder:
             g.add(self.meeting, prop, person)
             if not (att.role or att.organisation):
                 continue
-            ms = iris.part_iri("membership", self.meeting, i)
+            ms = iris.part_iri("membership", self.meeting, i, self.r.source.sha256)
             g.a(ms, ORG.Membership)
             g.add(ms, ORG.member, person)
             g.add(ms, GKG.recordedAt, self.meeting)
@@ -258,7 +259,7 @@ class _Builder:
         can show them and the index can search them (statements point into them)."""
         g = self.g
         for i, para in enumerate(self.r.paragraphs):
-            node = iris.part_iri("paragraph", self.meeting, i)
+            node = iris.part_iri("paragraph", self.meeting, i, self.r.source.sha256)
             g.a(node, GKG.Paragraph)
             g.add(node, GKG.text, para.text)
             g.add(node, GKG.order, i + 1)
@@ -269,7 +270,7 @@ class _Builder:
     def statements(self) -> None:
         g = self.g
         for i, st in enumerate(self.r.statements):
-            node = iris.part_iri("statement", self.meeting, i)
+            node = iris.part_iri("statement", self.meeting, i, self.r.source.sha256)
             g.a(node, GKG.Statement)
             # a collective speaker ("Councillors") is each member, or nobody known
             speakers = (
@@ -292,7 +293,7 @@ class _Builder:
 
     def action(self, i: int, act: Action) -> None:
         g = self.g
-        node = iris.part_iri("action", self.meeting, i)
+        node = iris.part_iri("action", self.meeting, i, self.r.source.sha256)
         if act.kind == COMMITMENT:
             g.a(node, GKG.Action, GKG.Commitment)
         else:

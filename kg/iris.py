@@ -133,9 +133,15 @@ def person_iri(name: str | None, body: str | None, scope: str = "") -> NamedNode
     return _iri("person", key) if key else None
 
 
-def part_iri(kind: str, meeting: NamedNode, index: int) -> NamedNode:
-    """A part of a meeting ("item", "statement", "action", "membership") by 0-based index."""
-    return _iri(kind, f"{_last(meeting)}-{index + 1}")
+def part_iri(kind: str, meeting: NamedNode, index: int, sha256: str) -> NamedNode:
+    """A part of one document's minutes ("item", "statement", "action", "paragraph",
+    "membership") by 0-based index: ``{kind}/{meeting}-{sha256[:8]}-{n}``.
+
+    The document's hash is in it because two documents can record the same meeting (a
+    draft and the approved minutes, a file published twice under two dates): their
+    statement 3 are two things, while the meeting is one node.
+    """
+    return _iri(kind, f"{_last(meeting)}-{sha256[:8].lower()}-{index + 1}")
 
 
 def next_meeting_iri(meeting: NamedNode) -> NamedNode:

@@ -156,7 +156,7 @@ EXPECTED_SMALL = f"""
     gkg:chair <{ID}person/tintern-community-council-shewell> ;
     gkg:attendee <{ID}person/tintern-community-council-shewell> ;
     gkg:sentApologies <{ID}person/ann-hoskins> ;
-    gkg:hasAgendaItem <{ID}item/tintern-community-council-2019-03-25-1> .
+    gkg:hasAgendaItem <{ID}item/tintern-community-council-2019-03-25-abababab-1> .
 
 <{ID}org/tintern-community-council> a org:Organization ;
     skos:prefLabel "Tintern Community Council" .
@@ -164,22 +164,22 @@ EXPECTED_SMALL = f"""
 <{ID}person/tintern-community-council-shewell> a foaf:Person ; foaf:name "Shewell" .
 <{ID}person/ann-hoskins> a foaf:Person ; foaf:name "Ann Hoskins" .
 
-<{ID}membership/tintern-community-council-2019-03-25-1> a org:Membership ;
+<{ID}membership/tintern-community-council-2019-03-25-abababab-1> a org:Membership ;
     org:member <{ID}person/tintern-community-council-shewell> ;
     org:role <{ID}role/chairman> ;
     gkg:recordedAt <{ID}meeting/tintern-community-council-2019-03-25> .
 <{ID}role/chairman> a org:Role ; skos:prefLabel "Chairman" .
 
-<{ID}item/tintern-community-council-2019-03-25-1> a gkg:AgendaItem ;
+<{ID}item/tintern-community-council-2019-03-25-abababab-1> a gkg:AgendaItem ;
     dcterms:title "Police report" ; gkg:order 1 ; gkg:ref "2876" ;
     dcterms:isPartOf <{ID}meeting/tintern-community-council-2019-03-25> .
 
-<{ID}action/tintern-community-council-2019-03-25-1> a gkg:Action, gkg:Commitment ;
+<{ID}action/tintern-community-council-2019-03-25-abababab-1> a gkg:Action, gkg:Commitment ;
     gkg:text "The Clerk will write to the police." ;
     gkg:owner <{ID}org/tintern-community-council-clerk> ; gkg:ownerText "the Clerk" ;
     gkg:dueText "next meeting" ; gkg:status gkg:StatusOpen ;
     gkg:raisedAt <{ID}meeting/tintern-community-council-2019-03-25> ;
-    dcterms:isPartOf <{ID}item/tintern-community-council-2019-03-25-1> ;
+    dcterms:isPartOf <{ID}item/tintern-community-council-2019-03-25-abababab-1> ;
     gkg:spanStart 10 ; gkg:spanEnd 45 .
 
 <{ID}org/tintern-community-council-clerk> a org:Organization ;
@@ -217,9 +217,9 @@ def test_example_record_iris(record: MinutesRecord) -> None:
         f"{ID}person/jane-doe",
         f"{ID}person/sam-roe",
     }
-    action = f"{ID}action/quarterly-performance-2024-09-03-1"
-    statement = f"{ID}statement/quarterly-performance-2024-09-03-1"
-    item = f"{ID}item/quarterly-performance-2024-09-03-1"
+    action = f"{ID}action/quarterly-performance-2024-09-03-00000000-1"
+    statement = f"{ID}statement/quarterly-performance-2024-09-03-00000000-1"
+    item = f"{ID}item/quarterly-performance-2024-09-03-00000000-1"
     assert subjects(quads, GKG + "Action") == {action}
     assert subjects(quads, GKG + "Commitment") == set()
     assert values(quads, action, GKG + "owner") == {f"{ID}person/sam-roe"}
@@ -299,9 +299,9 @@ def test_owner_text_naming_a_known_organisation_uses_its_node() -> None:
     quads = record_to_quads(rec)
     wmp = f"{ID}org/west-mercia-police"
     for n in (1, 2):
-        action = f"{ID}action/tintern-community-council-2019-03-25-{n}"
+        action = f"{ID}action/tintern-community-council-2019-03-25-abababab-{n}"
         assert values(quads, action, GKG + "owner") == {wmp}
-    first = f"{ID}action/tintern-community-council-2019-03-25-1"
+    first = f"{ID}action/tintern-community-council-2019-03-25-abababab-1"
     assert values(quads, first, GKG + "owedTo") == {f"{ID}person/john-campion"}
 
 
@@ -322,7 +322,7 @@ def test_places_topics_mentions_and_next_meeting() -> None:
     lpa = f"{ID}place/shropshire"
     assert subjects(quads, GKG + "LocalPolicingArea") == {lpa}
     assert subjects(quads, GKG + "Place") == {lpa, f"{ID}place/tintern-mon"}
-    statement = f"{ID}statement/tintern-community-council-2019-03-25-1"
+    statement = f"{ID}statement/tintern-community-council-2019-03-25-abababab-1"
     assert values(quads, statement, GKG + "mentions") == {lpa, f"{ID}topic/domestic-abuse"}
     assert not values(quads, statement, GKG + "speaker")
     meeting = f"{ID}meeting/tintern-community-council-2019-03-25"
@@ -339,21 +339,22 @@ def test_places_topics_mentions_and_next_meeting() -> None:
 def test_rich_record_nodes() -> None:
     quads = record_to_quads(rich_record())
     m = "tintern-community-council-2019-03-25"
+    p = f"{m}-abababab"  # parts are scoped by document
     assert values(quads, f"{ID}meeting/{m}", GKG + "minutedBy") == {
         f"{ID}person/tintern-community-council-clerk"
     }
-    assert values(quads, f"{ID}item/{m}-2", "http://purl.org/dc/terms/isPartOf") == {
-        f"{ID}item/{m}-1"
+    assert values(quads, f"{ID}item/{p}-2", "http://purl.org/dc/terms/isPartOf") == {
+        f"{ID}item/{p}-1"
     }
-    assert values(quads, f"{ID}membership/{m}-3", "http://www.w3.org/ns/org#organization") == {
+    assert values(quads, f"{ID}membership/{p}-3", "http://www.w3.org/ns/org#organization") == {
         f"{ID}org/monmouthshire-cc"
     }
-    assert values(quads, f"{ID}statement/{m}-1", GKG + "mentions") == {
+    assert values(quads, f"{ID}statement/{p}-1", GKG + "mentions") == {
         f"{ID}place/tintern-mon",
         f"{ID}org/gwent-police",
         f"{ID}topic/burglary",
     }
-    first, second = f"{ID}action/{m}-1", f"{ID}action/{m}-2"
+    first, second = f"{ID}action/{p}-1", f"{ID}action/{p}-2"
     assert values(quads, first, GKG + "owedTo") == {f"{ID}org/gwent-police"}
     assert values(quads, first, GKG + "status") == {GKG + "StatusOpen"}
     assert values(quads, second, GKG + "owner") == {f"{ID}org/{m.rsplit('-', 3)[0]}-council"}

@@ -331,3 +331,18 @@ def test_a_file_whose_graph_cannot_be_stored_leaves_no_source_copy(
         assert report.failed == [f"{minutes}: cannot store its graph (disk full)"]
         assert list((tmp_path / "data" / "sources").glob("*")) == []
         assert s.documents() == []
+
+
+def test_two_documents_of_one_meeting_keep_their_own_parts(
+    store: Store, record: MinutesRecord
+) -> None:
+    # a draft and the approved minutes of the same meeting: one meeting, two sets of parts
+    approved = version(record, "1", record.meeting.date, path="approved.txt")
+    approved.statements[0].text = "The PCC asked, as approved, ..."
+    for rec in (record, approved):
+        store.replace_document(rec, record_to_quads(rec))
+    assert store.counts()["meetings"] == 1
+    _, rows = store.select(
+        "SELECT ?s (COUNT(?t) AS ?n) WHERE { ?s a gkg:Statement ; gkg:text ?t } GROUP BY ?s"
+    )
+    assert len(rows) == 2 and all(r["n"] == "1" for r in rows)
