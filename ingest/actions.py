@@ -481,7 +481,7 @@ _PROCESS_RE = re.compile(
     r"\b(?:is|are)\s+(?:now\s+|currently\s+|still\s+)?in\s+(?:the\s+)?process\s+of\s+[a-z]+ing\b"
 )
 _ADVISED_RE = re.compile(
-    r"\b(?:was|were|has\s+been|have\s+been|is|are)\s+(?P<v>advised|asked|requested|instructed|"
+    r"\b(?:was|were|has\s+been|have\s+been|is|are|be)\s+(?P<v>advised|asked|requested|instructed|"
     r"tasked|directed|delegated|authorised|authorized|encouraged)\s+to\s+(?P<what>[a-z]+)"
 )
 _TO_DO_RE = re.compile(r"\s+to\s+(?P<v>[a-z][a-z-]+)\b")
@@ -544,6 +544,14 @@ _AGREED_THAT_RE = re.compile(
 _MODAL_RE = re.compile(
     r"\s(?:would|should|will|shall|is\s+to|are\s+to|to|be)\s+(?P<passive>be\s+)?(?P<v>[a-z]+)\b"
 )
+_THAT_X_DO_RE = re.compile(
+    r"^\s*(?:\(?[0-9ivx]{1,4}[.)]\s*)?(?:RESOLVED:?\s*|AGREED:?\s*)?(?P<that>[Tt]hat)\s+(?P<np>.+?)\s+"
+    r"(?P<v>report|reports|provide|write|circulate|arrange|investigate|prepare|bring|consult|review|"
+    r"contact|liaise|ensure|update|present|seek|draft|develop|publish|respond|monitor|commission|"
+    r"explore|obtain|produce|undertake|submit|share|meet|organise|organize|identify|work)\b"
+)
+"""A resolution that gives someone work, in the subjunctive: "(2) That the Head of Service
+report back on ... by 31 March"."""
 _NOUN_END = re.compile(r"(?:ment|tion|ance|ence)$")
 """'agreed to payment / acceptance': a noun after 'to' is a decision, not a task."""
 _WOULD_RE = re.compile(r"\b(?:would|will)\s+(?P<v>[a-z][a-z-]*)\b")
@@ -804,6 +812,15 @@ def _sentence_hits(sentence: str, base: int, para: str, doc: _Doc) -> list[_Hit]
             if kind_of and kind_of != "pronoun" and not modal.group("passive"):
                 o, on = owner(np, kind_of, m.end())
             add(m.start(), EXPLICIT, owner=o, owner_name=on)
+
+    # (2) That the Head of Community Safety report back on ...
+    m = _THAT_X_DO_RE.match(sentence)
+    if m and not hits:
+        np = m.group("np")
+        kind_of = agent_kind(np, people)
+        if kind_of and kind_of != "pronoun":
+            o, on = owner(np, kind_of, m.start("np"))
+            add(m.start("that"), EXPLICIT, owner=o, owner_name=on)
 
     # X agreed / undertook / offered / volunteered to ...
     for m in _UNDERTAKE_RE.finditer(sentence):

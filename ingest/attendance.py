@@ -339,13 +339,20 @@ def find_attendance(header: str, items: list[tuple[str, str]]) -> list[Attendee]
         label = m.group("label").lower()
         status = next(s for rx, s in STATUS_LABELS if rx.search(label))
         lines = [ln.strip() for ln in body.split("\n") if ln.strip()]
+        group = "Member of the public" if "public" in label else None
         if lines and all(ln.startswith(("-", "•", "*", "·", "–")) for ln in lines):
             for ln in lines:
                 person = parse_entry(ln.lstrip("-•*·– "), status)
                 if person:
                     people.append(person)
+        elif lines and not _wrapped(lines):
+            # "Ruth Ellis, Head of Community Safety" on a line of its own: name, role
+            for ln in lines:
+                if _many(ln):
+                    people.extend(parse_attendance_block(ln, status, group))
+                elif person := parse_entry(ln, status, group):
+                    people.append(person)
         else:
-            group = "Member of the public" if "public" in label else None
             people.extend(parse_attendance_block(body, status, group))
     for title, body in items:
         if re.search(r"\bapologies\b", title, re.I):
@@ -354,13 +361,44 @@ def find_attendance(header: str, items: list[tuple[str, str]]) -> list[Attendee]
                     body = body[m.end() :]
                     break
             body = re.sub(
-                r"(?i)^\s*apologies\s+(?:were\s+)?(?:received|given|sent)\s+(?:from|by)\s+",
+                r"(?i)^\s*apologies(?:\s+for\s+absence)?\s+(?:were\s+)?(?:received|given|sent|tendered)"
+                r"\s+(?:from|by)\s+",
                 "",
                 body,
             )
             body = re.split(r"(?<=[a-z)])\.\s", body)[0]
             people.extend(parse_attendance_block(body, APOLOGIES))
     return _dedupe(people)
+
+
+def _many(line: str) -> bool:
+    """A line listing several people: a plural title, three or more entries, or two
+    names ("Jo Bloggs, Sam Roe") rather than a name and a role or body."""
+    pieces = [p.strip() for p in _split_outside_brackets(line) if p.strip()]
+    if PLURAL_TITLE.match(line) or len(pieces) > 2:
+        return True
+    if len(pieces) == 2:
+        second = re.sub(r"^and\s+", "", pieces[1]).rstrip(" .;")
+        _title, bare = split_title(second)
+        return bool(
+            re.fullmatch(
+                rf"{NAME_TOKEN}(?: {NAME_TOKEN}){{1,2}}", re.sub(r"(\s*\([^)]*\))+$", "", bare)
+            )
+            and not _is_role_text(second)
+            and bare.split()[-1].lower() not in role_words()
+        )
+    return False
+
+
+def _wrapped(lines: list[str]) -> bool:
+    """Whether the lines are one list wrapped across lines rather than a line per entry:
+    a line ends mid-list (",", ";", "&", "and") or mid-bracket, or the next one carries on."""
+    for i, ln in enumerate(lines):
+        if ln.count("(") != ln.count(")") or re.search(r"(?:[,;&(]|\band)$", ln):
+            return True
+        if i and (ln[0].islower() or ln[0] in "(&,"):
+            return True
+    return False
 
 
 def _labels(header: str) -> list[re.Match[str]]:

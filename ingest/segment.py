@@ -53,7 +53,7 @@ def lines_of(text: str) -> list[Line]:
 
 
 NUMBERED = re.compile(
-    r"^(?P<num>(?:[A-Z]{1,3}[/ ]?)?\d{1,5}(?:\.\d{1,3}){0,3})"
+    r"^(?P<num>[A-Z]{1,5}[/ ]\d{1,4}(?:/\d{1,4}){1,2}|(?:[A-Z]{1,3}[/ ]?)?\d{1,5}(?:\.\d{1,3}){0,3})"
     r"(?:(?:[.):]|\s-)?\s+|[.)](?=[A-Z])|(?<=\d\d\d)(?=[A-Z][a-z]))(?P<rest>\S.*)$"
 )
 """'2659. Police Report: ...', '4.1 Finance', '18.11.5 Highways', 'PC/12 Budget' — an item number."""
@@ -61,9 +61,9 @@ NUMBERED = re.compile(
 # Lines that look like headings but are labels of the header or placeholders.
 PLACEHOLDER = re.compile(r"^(n/?a|none|nil|no report|tbc|-+|—)\.?$", re.I)
 LABEL = re.compile(
-    r"^(date|time|venue|location|place|chair(?:ed by)?|minutes(?: taken)?(?: by)?|clerk|present|"
-    r"attendance|attendees|apologies|in attendance|also present|those attending|those present|"
-    r"members present|officers present|absent)\b\s*[:\-–]",
+    r"^(date|time|venue|location|place|chair(?:ed by)?|minutes(?: taken)?(?: by)?|clerk|"
+    r"(?:(?:members|councillors|officers|others|also|those)\s+)?(?:present|in attendance|attending)|"
+    r"attendance|attendees|apologies|absent|invited)\b\s*[:\-–]",
     re.I,
 )
 ACTION_LABEL = re.compile(r"^(action|actions|resolved|agreed|decision)s?\b\s*[:\-–]", re.I)
@@ -301,15 +301,32 @@ def _header_end(lines: list[Line]) -> int:
     Without labels near the top, the first line (the title) is the whole header.
     """
     end = 0
+    bullets: bool | None = None  # the kind of list under the last label, once seen
     for i, ln in enumerate(lines[:60]):
-        if (
-            LABEL.match(ln.text)
-            or end == i - 1
-            and end
-            and ln.text.startswith(("-", "•", "*", "–", "·"))
-        ):
-            end = i
+        bullet = ln.text.startswith(("-", "•", "*", "–", "·"))
+        if LABEL.match(ln.text):
+            end, bullets = i, None
+        elif end and end == i - 1 and _continues_list(ln, lines[i - 1], bullet, bullets):
+            end, bullets = i, bullet
     return end
+
+
+def _continues_list(ln: Line, previous: Line, bullet: bool, bullets: bool | None) -> bool:
+    """Whether a line carries on the attendance list above it: "Councillor J Patel
+    (Chair)" under "Members present:", line after line; a bulleted list ends with its
+    last bullet, and an unbulleted one at a blank line."""
+    if bullets not in (None, bullet) or not (bullet or _list_entry(ln.text)):
+        return False
+    return bullets is None or bullet or ln.start - previous.end <= 1
+
+
+def _list_entry(text: str) -> bool:
+    """A line of an attendance list: names and roles without prose."""
+    if len(text) > 160 or re.search(r"[.!?]$", text) and not re.search(r"\b[A-Z]\.$", text):
+        return False
+    flat = re.sub(r"\([^()]*\)", " ", text)
+    lower = [w for w in re.findall(r"[A-Za-z][A-Za-z'’-]*", flat) if w[0].islower()]
+    return all(w in {"and", "of", "the", "for", "to", "at", "in", "on", "with"} for w in lower)
 
 
 STOP_TAIL = re.compile(r"[.!?;,]$")

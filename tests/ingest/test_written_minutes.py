@@ -87,3 +87,30 @@ def test_bulleted_name_dash_role_attendance_and_action_table():
     assert table == [("A24/05", "Priya Shah", "2024-07-31"), ("A24/06", "Tom Reid", "2024-09-30")]
     asked = [s for s in record.statements if s.act == "asked"]
     assert [s.speaker for s in asked] == ["Helen Ward"]
+
+
+COMMITTEE = PANEL.with_name("borough_scrutiny_committee.txt")
+
+
+def test_committee_lists_a_line_per_person_minute_references_and_resolutions():
+    record = extract_file(COMMITTEE)
+    assert [(a.name, a.role, a.status) for a in record.attendees] == [
+        ("J. Patel", "Councillor (Chair)", "present"),
+        ("M. O'Brien", "Councillor (Vice-Chair)", "present"),
+        ("S. Ahmed", "Councillor", "present"),
+        ("L. Davies", "Councillor", "present"),
+        ("K. Fraser", "Councillor", "present"),
+        ("P. Nowak", "Councillor", "present"),
+        ("Ruth Ellis", "Head of Community Safety", "in attendance"),
+        ("Gareth Price", "Democratic Services Officer", "in attendance"),
+        ("Dawn Hughes", "Inspector, Anytown Neighbourhood Policing Team", "in attendance"),
+    ]
+    assert [a.name for a in record.apologies] == ["T. Reed"]
+    assert [it.number for it in record.agenda_items] == [f"CSS/24/{n}" for n in range(31, 36)]
+    speakers = {s.speaker for s in record.statements}
+    assert {"Dawn Hughes", "S. Ahmed", "P. Nowak"} <= speakers
+    got = [(a.owner_name, a.due) for a in record.actions if a.owner_name]
+    assert ("Ruth Ellis", "next meeting") in got
+    assert ("Ruth Ellis", "2025-03-31") in got  # "(2) That the Head of ... report back by ..."
+    assert ("Gareth Price", None) in got
+    assert not any("be recommended to Cabinet" in a.text for a in record.actions)
