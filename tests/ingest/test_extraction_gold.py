@@ -53,13 +53,22 @@ def test_other_text_minutes_score_a_mean_f1_of_at_least_0_7():
     assert mean >= 0.7, f"mean F1 {mean:.2f}: {f1}\n" + "\n".join(notes)
 
 
-@pytest.mark.parametrize("name", [FIRST_USER, *OTHERS])
-def test_every_span_points_at_its_text(name):
-    (path,) = DATA.glob(f"corpus/{name}.*")
-    record = extract_file(path)
+EVERY_FILE = sorted(
+    p
+    for folder in ("corpus", "written", "docx", "html")
+    for p in (DATA / folder).iterdir()
+    if p.suffix in (".txt", ".md", ".pdf", ".docx", ".html")
+)
+
+
+@pytest.mark.parametrize("path", EVERY_FILE, ids=lambda p: p.name)
+def test_every_span_points_at_its_text(path):
     from ingest.read import read_file
 
+    record = extract_file(path)
     text = read_file(path).text
+    for p in record.paragraphs:
+        assert text[p.start : p.end] == p.text
     for s in record.statements:
         assert text[s.span[0] : s.span[1]] == s.text
     for a in record.actions:
