@@ -337,17 +337,35 @@ def _emit(
 def stats(ctx: click.Context, as_json: bool) -> None:
     """Count documents, triples, meetings, people, statements, actions, ...
 
+    Also compares the search index with the store: its documents and units, and
+    whether the two agree (if not, `govkg reindex` rebuilds the index).
+
     \b
     Example:
         govkg stats --json
     """
+    from kg.index import SearchIndex, SearchIndexError
+    from kg.indexing import agreement, index_dir
+
     with _store(ctx) as store:
-        counts = store.counts()
+        counts: dict[str, Any] = dict(store.counts())
+        try:
+            with SearchIndex(index_dir(store.path), read_only=True) as ix:
+                agree = agreement(store, ix)
+            counts["index_documents"] = agree.index_documents
+            counts["index_units"] = agree.index_units
+            counts["index_agrees"] = agree.agree
+        except SearchIndexError:
+            counts["index_documents"] = 0
+            counts["index_units"] = 0
+            counts["index_agrees"] = counts["documents"] == 0
     if as_json:
         click.echo(json.dumps(counts, indent=2))
     else:
         width = max(len(k) for k in counts)
         for key, value in counts.items():
+            if isinstance(value, bool):
+                value = "yes" if value else "no (run `govkg reindex`)"
             click.echo(f"{key.replace('_', ' '):<{width}}  {value}")
 
 
@@ -407,3 +425,168 @@ def export(ctx: click.Context, fmt: str, output: Path | None) -> None:
     else:
         output.write_bytes(data)
         click.echo(f"wrote {len(data)} bytes to {output}", err=True)
+
+
+# -- search, reindex ---------------------------------------------------------------
+@contextmanager
+def _index(ctx: click.Context) -> Iterator[Any]:
+    from kg.index import SearchIndex, SearchIndexError
+    from kg.indexing import index_dir
+
+    try:
+        ix = SearchIndex(index_dir(ctx.obj["data"]), read_only=True)
+    except SearchIndexError as exc:
+        raise click.ClickException(str(exc)) from exc
+    try:
+        yield ix
+    finally:
+        ix.close()
+
+
+def _marked(snippet: str) -> str:
+    """An HTML snippet for a terminal: matches bold (coloured on a tty), entities undone."""
+    import html
+    import re
+
+    color = sys.stdout.isatty()
+    parts = re.split(r"<mark>(.*?)</mark>", snippet)
+    out = []
+    for i, part in enumerate(parts):
+        text = html.unescape(part)
+        if i % 2:
+            text = click.style(text, bold=True, fg="yellow") if color else f"[{text}]"
+        out.append(text)
+    return "".join(out)
+
+
+@main.command()
+@click.argument("query")
+@click.option("--facets", "show_facets", is_flag=True, help="Also print the facet counts.")
+@click.option("--json", "as_json", is_flag=True, help="Print the results as one JSON object.")
+@click.option(
+    "--limit", type=click.IntRange(1, 100), default=10, show_default=True, help="Hits per page."
+)
+@click.option("--page", type=click.IntRange(1), default=1, show_default=True, help="Page of hits.")
+@click.option(
+    "--sort",
+    type=click.Choice(["relevance", "date"]),
+    default="relevance",
+    show_default=True,
+    help="Best matches first, or newest meetings first.",
+)
+@click.option("--within", metavar="PERSON", help="Only what names this person (name or IRI).")
+@click.option(
+    "--kind",
+    "kinds",
+    multiple=True,
+    type=click.Choice(
+        [
+            "paragraph",
+            "statement",
+            "action",
+            "commitment",
+            "item",
+            "meeting",
+            "person",
+            "organisation",
+            "place",
+            "topic",
+        ]
+    ),
+    help="Only units of this kind (repeatable).",
+)
+@click.pass_context
+def search(
+    ctx: click.Context,
+    query: str,
+    show_facets: bool,
+    as_json: bool,
+    limit: int,
+    page: int,
+    sort: str,
+    within: str | None,
+    kinds: tuple[str, ...],
+) -> None:
+    """Full-text search of every paragraph, statement, action, agenda item and entity.
+
+    QUERY: words, "exact phrases", AND/OR/NOT, prefix*, and the filters speaker:
+    role: person: place: topic: kind: body: title: date:2024-01..2024-12. Thesaurus
+    labels are expanded (DA also finds "domestic abuse"). Matches are shown [marked].
+
+    \b
+    Example:
+        govkg search 'custody Hereford' --facets
+        govkg search 'kind:action date:2024 NTE' --json
+    """
+    from kg.search import search as run
+
+    with _index(ctx) as ix:
+        results = run(
+            ix,
+            query,
+            page=page,
+            per_page=limit,
+            sort=sort,
+            facets=show_facets or as_json,
+            within_person=within,
+            kinds=list(kinds) or None,
+        )
+    if as_json:
+        click.echo(json.dumps(results.to_json(), indent=2, ensure_ascii=False))
+        return
+    for note in results.notes:
+        click.echo(f"note: {note}", err=True)
+    for typed, added in results.expanded.items():
+        click.echo(f"note: {typed!r} also searched as {', '.join(map(repr, added))}", err=True)
+    if results.did_you_mean:
+        click.echo(f"did you mean: {results.did_you_mean}", err=True)
+    first = (results.page - 1) * results.per_page
+    for n, hit in enumerate(results.hits, start=first + 1):
+        head = [hit.kind, hit.date, hit.meeting_title or hit.title]
+        if hit.speakers:
+            head.append(hit.speaker)
+        click.echo(f"{n}. " + " | ".join(h for h in head if h))
+        click.echo(f"   {_marked(hit.snippet)}")
+    shown = f"{first + 1}-{first + len(results.hits)}" if results.hits else "0"
+    click.echo(
+        f"{shown} of {results.total} hits (page {results.page} of {results.pages})", err=True
+    )
+    if show_facets:
+        for name, values in results.facets.items():
+            if values:
+                click.echo(f"{name}: " + ", ".join(f"{v.label} ({v.count})" for v in values))
+
+
+@main.command()
+@click.pass_context
+def reindex(ctx: click.Context) -> None:
+    """Rebuild the search index from the store (after an upgrade, or if `stats` says
+    the two disagree).
+
+    \b
+    Example:
+        govkg reindex
+    """
+    import time
+
+    from kg.index import SearchIndexError
+    from kg.indexing import index_dir, rebuild, store_documents
+
+    started = time.perf_counter()
+    with _store(ctx, read_only=False) as store:
+        try:
+            from kg.index import SearchIndex
+
+            with SearchIndex(index_dir(store.path)) as ix:
+                total = len(store_documents(store))
+                if sys.stderr.isatty() and total > 1:
+                    with click.progressbar(length=total, label="indexing", file=sys.stderr) as bar:
+                        units = rebuild(store, ix, progress=lambda _sha: bar.update(1))
+                else:
+                    units = rebuild(store, ix)
+        except SearchIndexError as exc:
+            raise click.ClickException(str(exc)) from exc
+    click.echo(
+        f"indexed {total} documents, {units} units, {time.perf_counter() - started:.1f} s",
+        err=True,
+    )

@@ -12,12 +12,17 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pyoxigraph import Quad
 
 from ingest.models import MinutesRecord
 from kg.build import record_to_quads
 from kg.store import ADDED, REPLACED, UNCHANGED, Store
+
+if TYPE_CHECKING:
+    from kg.index import SearchIndex
+    from kg.indexing import IndexSync
 
 __all__ = ["IngestReport", "ingest_paths", "expand_paths", "suffixes"]
 
@@ -123,22 +128,53 @@ def ingest_paths(
     paths: Iterable[str | Path],
     store: Store,
     progress: Callable[[Path], None] | None = None,
+    *,
+    index: SearchIndex | None = None,
+    commit_every: int | None = None,
 ) -> IngestReport:
-    """Extract each file, build its graph and store it.
+    """Extract each file, build its graph and store it, and update the search index.
+
+    The index (``DATA/index/`` beside the store) gets the same replace semantics: a
+    changed file's old units go, its new ones come from the store. See kg.indexing
+    for the crash safety (a pending marker written before each store write).
 
     Args:
         paths: files and folders (folders are searched recursively, see expand_paths).
         store: an open, writable Store.
         progress: called with each file's path once it is done.
+        index: the SearchIndex to update; None opens (and closes) the one beside the store.
+        commit_every: documents per index commit (default kg.indexing.COMMIT_EVERY).
 
     Returns:
         The report; exceptions from reading or extracting a file never escape.
     """
-    from ingest import IngestError
-    from ingest.pipeline import extract_bytes
+    from kg.indexing import COMMIT_EVERY, IndexSync, open_index
 
     report = IngestReport()
     started = time.perf_counter()
+    ix = open_index(store) if index is None else index
+    sync = IndexSync(store, ix)
+    try:
+        _ingest_all(paths, store, sync, report, progress, commit_every or COMMIT_EVERY)
+        sync.commit()
+    finally:
+        if index is None:
+            ix.close()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _ingest_all(
+    paths: Iterable[str | Path],
+    store: Store,
+    sync: IndexSync,
+    report: IngestReport,
+    progress: Callable[[Path], None] | None,
+    commit_every: int,
+) -> None:
+    from ingest import IngestError
+    from ingest.pipeline import extract_bytes
+
     for path in expand_paths(paths):
         name = str(path)
         try:
@@ -150,7 +186,10 @@ def ingest_paths(
             else:
                 record = extract_bytes(data, str(resolved))
                 quads = record_to_quads(record)
+                touched = [sha, store.document_for_path(record.source.path)]
+                sync.before_store(touched)  # the marker is on disk before the store write
                 status = _store(store, resolved, record, quads)
+                sync.changed(touched)
                 {ADDED: report.added, REPLACED: report.replaced, UNCHANGED: report.unchanged}[
                     status
                 ].append(name)
@@ -167,5 +206,5 @@ def ingest_paths(
             report.failed.append(f"{name}: {problem}")
         if progress is not None:
             progress(path)
-    report.seconds = time.perf_counter() - started
-    return report
+        if len(sync.queued) >= commit_every:
+            sync.commit()

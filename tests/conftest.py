@@ -193,3 +193,23 @@ def _no_govkg_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests never see the developer's GOVKG_DATA / GOVKG_BASE."""
     monkeypatch.delenv("GOVKG_DATA", raising=False)
     monkeypatch.delenv("GOVKG_BASE", raising=False)
+
+
+CORPUS = DATA / "corpus"
+
+
+@pytest.fixture(scope="session")
+def corpus_index(tmp_path_factory: pytest.TempPathFactory):
+    """A data directory with the real minutes of tests/data/corpus/ ingested once per
+    session (store + search index); yields (data dir, open SearchIndex). Read-only use."""
+    from kg.index import SearchIndex
+    from kg.indexing import index_dir
+    from kg.pipeline import ingest_paths
+    from kg.store import Store
+
+    data = tmp_path_factory.mktemp("corpus") / "data"
+    with Store(data) as store:
+        report = ingest_paths([CORPUS], store)
+    assert report.ok, report.failed
+    with SearchIndex(index_dir(data), read_only=True) as index:
+        yield data, index

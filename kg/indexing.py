@@ -1,0 +1,194 @@
+"""Keeping the search index in step with the store.
+
+The index lives at ``DATA/index/`` beside the store. Every change goes through
+`IndexSync`:
+
+1. `IndexSync.before_store(shas)` writes the documents about to change (the new
+   sha256 and the one it replaces) to ``DATA/index/pending.json`` -- durably, before
+   the store's atomic write;
+2. the store writes the document graph;
+3. `IndexSync.changed(shas)` queues them; `IndexSync.commit()` (once per batch, or
+   every `COMMIT_EVERY` documents) deletes those documents' units, adds their units as
+   built from the store (`kg.units`), refreshes the shared entity units they touch,
+   commits the index and clears the marker.
+
+A crash anywhere in between leaves the marker; `open_index()` for writing re-indexes
+the documents it lists from the store (`recover`). `rebuild()` is `govkg reindex`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kg.index import ENTITY_KINDS, SearchIndex
+from kg.store import Store
+from kg.units import all_entities, document_entities, document_units, entity_units
+from kg.units import store_unit_count as _store_unit_count
+
+__all__ = [
+    "COMMIT_EVERY",
+    "Agreement",
+    "IndexSync",
+    "agreement",
+    "index_dir",
+    "open_index",
+    "rebuild",
+    "recover",
+    "store_documents",
+]
+
+COMMIT_EVERY = 200
+"""Documents per index commit during a long ingest (a commit costs ~ tens of ms)."""
+
+
+def index_dir(data_dir: str | Path) -> Path:
+    """Where the index of a data directory lives."""
+    return Path(data_dir) / "index"
+
+
+def store_documents(store: Store) -> set[str]:
+    """sha256 of every document in the store."""
+    _, rows = store.select(
+        "SELECT ?sha WHERE { GRAPH ?g { ?g a gkg:SourceDocument ; gkg:sha256 ?sha } }"
+    )
+    return {str(r["sha"]) for r in rows}
+
+
+def open_index(store: Store, *, read_only: bool = False) -> SearchIndex:
+    """The index beside the store; opened for writing, it is first made whole again.
+
+    A new index over a store that already holds documents is built from it; an index
+    with a pending marker (a crash between a store write and the index commit) has
+    those documents re-indexed from the store.
+    """
+    ix = SearchIndex(index_dir(store.path), read_only=read_only)
+    if not read_only:
+        if ix.created and store_documents(store):
+            rebuild(store, ix)
+        elif ix.pending():
+            recover(store, ix)
+    return ix
+
+
+def recover(store: Store, ix: SearchIndex) -> list[str]:
+    """Re-index the documents of the pending marker from the store; returns their shas."""
+    shas = ix.pending()
+    sync = IndexSync(store, ix)
+    sync.changed(shas)
+    sync.commit()
+    return shas
+
+
+class IndexSync:
+    """A batch of document changes to carry from the store into the index."""
+
+    def __init__(self, store: Store, ix: SearchIndex) -> None:
+        self.store = store
+        self.ix = ix
+        self.queued: dict[str, None] = {}
+        self.failed = False
+
+    def before_store(self, shas: Iterable[str | None]) -> None:
+        """Call before writing these documents to the store (marker first)."""
+        self.ix.mark_pending(s for s in shas if s)
+
+    def changed(self, shas: Iterable[str | None]) -> None:
+        """These documents changed in the store (added, replaced or removed)."""
+        self.queued.update(dict.fromkeys(s for s in shas if s))
+
+    def commit(self) -> int:
+        """Bring the queued documents' units in line with the store; returns units written."""
+        if not self.queued:
+            if not self.failed:
+                self.ix.clear_pending()
+            return 0
+        shas = list(self.queued)
+        affected: set[str] = set()
+        present = []
+        for sha in shas:
+            affected.update(u.id for u in self.ix.units(doc=sha) if u.kind in ENTITY_KINDS)
+            if self.store.has_document(sha):
+                present.append(sha)
+                affected |= document_entities(self.store, sha)
+        written = 0
+        with self.ix.writing() as w:
+            for sha in shas:
+                w.delete_document(sha)
+            for sha in present:
+                for unit in document_units(self.store, sha):
+                    w.add(unit)
+                    written += 1
+            units = entity_units(self.store, affected)
+            for gone in affected - {u.id for u in units}:
+                w.delete_unit(gone)
+            for unit in units:
+                w.add(unit)
+                written += 1
+        self.queued.clear()
+        if not self.failed:
+            self.ix.clear_pending()
+        return written
+
+
+def rebuild(store: Store, ix: SearchIndex, progress: Callable[[str], None] | None = None) -> int:
+    """Rebuild the whole index from the store (`govkg reindex`); returns units written.
+
+    Args:
+        progress: called with each document's sha256 once its units are added.
+    """
+    ix.clear()
+    written = 0
+    with ix.writing(limitmb=256) as w:
+        for sha in sorted(store_documents(store)):
+            for unit in document_units(store, sha):
+                w.add(unit, new=True)
+                written += 1
+            if progress is not None:
+                progress(sha)
+        for unit in entity_units(store, all_entities(store)):
+            w.add(unit, new=True)
+            written += 1
+    ix.optimize()
+    ix.clear_pending()
+    return written
+
+
+@dataclass
+class Agreement:
+    """Store and index compared: `agree` when both hold the same documents and units."""
+
+    store_documents: int
+    index_documents: int
+    store_units: int
+    index_units: int
+    missing: list[str] = field(default_factory=list)
+    """Documents in the store with no units in the index."""
+    extra: list[str] = field(default_factory=list)
+    """Documents with units in the index that the store no longer holds."""
+    pending: list[str] = field(default_factory=list)
+
+    @property
+    def agree(self) -> bool:
+        return (
+            not self.missing
+            and not self.extra
+            and not self.pending
+            and self.store_units == self.index_units
+        )
+
+
+def agreement(store: Store, ix: SearchIndex) -> Agreement:
+    """Compare the store's documents and expected units with the index's."""
+    in_store = store_documents(store)
+    in_index = set(ix.documents())
+    return Agreement(
+        store_documents=len(in_store),
+        index_documents=len(in_index),
+        store_units=_store_unit_count(store),
+        index_units=ix.unit_count(),
+        missing=sorted(in_store - in_index),
+        extra=sorted(in_index - in_store),
+        pending=ix.pending(),
+    )
