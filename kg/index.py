@@ -620,7 +620,8 @@ class SearchIndex:
                 [sorting.FieldFacet("date", reverse=True), sorting.ScoreFacet()]
             )
         offset = (max(page, 1) - 1) * per_page
-        results = s.search(q, limit=offset + per_page, terms=False, **kwargs)
+        # room to skip passages that repeat one already listed (see _distinct_passages)
+        results = s.search(q, limit=3 * (offset + per_page) + 10, terms=False, **kwargs)
         total = len(results)
         # highlight what was asked for, not what was excluded (NOT x)
         shown = _translate(self, node, positive=True) if node is not None else None
@@ -628,7 +629,7 @@ class SearchIndex:
         results.fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=70)
         results.formatter = _Mark()
         hits = []
-        for hit in results[offset : offset + per_page]:
+        for hit in _distinct_passages(results, offset + per_page)[offset:]:
             stored = hit.fields()
             snippet = hit.highlights("text", top=2) if stored.get("text") else ""
             hits.append(
@@ -663,6 +664,30 @@ class SearchIndex:
             table = [tuple(x) for x in lists]
             self._facet_tables[fieldname] = table
         return table
+
+
+def _distinct_passages(results: Any, wanted: int) -> list[Any]:
+    """The first `wanted` hits, one per passage of the minutes: a statement or action
+    inside a paragraph already listed (or the paragraph around one) only repeats it."""
+    kept: list[Any] = []
+    spans: list[tuple[str, int, int]] = []
+    for hit in results:
+        stored = hit.fields()
+        span = _span_of(stored)
+        doc = stored.get("doc", "")
+        if span and any(d == doc and a < span[1] and span[0] < b for d, a, b in spans):
+            continue
+        if span:
+            spans.append((doc, span[0], span[1]))
+        kept.append(hit)
+        if len(kept) >= wanted:
+            break
+    return kept
+
+
+def _span_of(stored: dict[str, Any]) -> tuple[int, int] | None:
+    span = _from_stored(stored).span
+    return (span[0], span[1]) if span else None
 
 
 class _WriterContext:
@@ -724,6 +749,8 @@ EXPANSION_BOOST = 0.6
 
 def _free_text(ix: SearchIndex, text: str, boost: float = 1.0) -> Any:
     """A free-text word or phrase: in the text, or the title, speaker or role."""
+    if not _terms(ix, "text", text):
+        return None  # a stop word ("in", "what"): not required through the name fields either
     alts = [_text_query(ix, name, text, boost * weight) for name, weight in TEXT_FIELDS]
     kept = [a for a in alts if a is not None]
     if not kept:

@@ -160,7 +160,11 @@ class _Expander:
         while i < len(items):
             for n in range(min(self.longest, len(items) - i), 1, -1):
                 run = items[i : i + n]
-                if all(isinstance(x, ql.Word) for x in run):
+                # a run starts and ends on a word that counts: in "domestic abuse in
+                # Shropshire" the label is "domestic abuse", not "domestic abuse in"
+                if all(isinstance(x, ql.Word) for x in run) and all(
+                    self.ix.analyze(x.text) for x in (run[0], run[-1]) if isinstance(x, ql.Word)
+                ):
                     typed = " ".join(x.text for x in run if isinstance(x, ql.Word))
                     node = self.synonyms(ql.And(tuple(run)), typed)
                     if isinstance(node, ql.Synonyms):
