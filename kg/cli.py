@@ -590,3 +590,40 @@ def reindex(ctx: click.Context) -> None:
         f"indexed {total} documents, {units} units, {time.perf_counter() - started:.1f} s",
         err=True,
     )
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--threads", default=4, show_default=True, type=int, help="Worker threads.")
+@click.option(
+    "--get",
+    "get_path",
+    metavar="PATH",
+    help="Do not serve: request PATH once, print the response and exit (a smoke test).",
+)
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, threads: int, get_path: str | None) -> None:
+    """Serve the web UI over the data directory (read-only) with a production server.
+
+    \b
+    Example:
+        govkg --data ./govkg-data serve --port 5000
+        govkg serve --get /actions.json
+    """
+    from web import create_app  # only the serve command needs Flask
+
+    data = Path(ctx.obj["data"])
+    if not (data / "oxigraph").exists():
+        raise click.ClickException(f"no govkg data in {data}; run `govkg ingest PATH` first")
+    app = create_app({"DATA": str(data)})
+    if get_path is not None:
+        response = app.test_client().get(get_path)
+        click.echo(response.get_data(as_text=True))
+        if response.status_code >= 400:
+            raise click.ClickException(f"GET {get_path}: {response.status}")
+        return
+    from waitress import serve as waitress_serve
+
+    click.echo(f"serving {data} at http://{host}:{port}/ (Ctrl+C to stop)", err=True)
+    waitress_serve(app, host=host, port=port, threads=threads, ident="govkg")
