@@ -26,8 +26,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_pyfile("config.py", silent=True)
     if config:
         app.config.from_mapping(config)
-    data = app.config["DATA"] or os.environ.get("GOVKG_DATA") or "govkg-data"
-    app.config["DATA"] = str(Path(data).resolve())
+    data_dir = app.config["DATA"] or os.environ.get("GOVKG_DATA") or "govkg-data"
+    app.config["DATA"] = str(Path(data_dir).resolve())
 
     from web import data, errors, security
     from web.views import register_views
