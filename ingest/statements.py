@@ -168,7 +168,7 @@ def find_statements(paragraphs: list[Paragraph], people: People, text: str) -> l
                 starts.append(
                     (c.start(who), c.end(), c.group(who), c.group("act"), COLLECTIVE_MARK)
                 )
-        starts.sort()
+        starts.sort(key=lambda s: (s[0], s[1]))
         dedup: list[tuple[int, int, str, str, str | None]] = []
         for s in starts:
             if dedup and s[0] < dedup[-1][1]:

@@ -84,3 +84,15 @@ def test_initials_shared_with_someone_who_sent_apologies_mean_the_one_present():
     text = "MH asked what the plan is."
     (s,) = find_statements([Paragraph(text, 0, len(text), 0)], people, text)
     assert s.speaker == "Mike Hill"
+
+
+def test_two_attendees_with_one_surname_do_not_break_attribution():
+    people = People(
+        [Attendee(name="J Cole", role="Councillor"), Attendee(name="A Cole", role="Councillor")]
+    )
+    text = "Councillor Cole asked about potholes. Cllr J Cole said repairs were planned."
+    got = find_statements([Paragraph(text, 0, len(text), 0)], people, text)
+    assert [(s.mention, s.speaker) for s in got] == [
+        ("Councillor Cole", None),
+        ("Cllr J Cole", "J Cole"),
+    ]
