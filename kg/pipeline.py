@@ -157,6 +157,8 @@ def ingest_paths(
     try:
         _ingest_all(paths, store, sync, report, progress, commit_every or COMMIT_EVERY)
         sync.commit()
+        if report.added or report.replaced:
+            store.optimize()
     finally:
         if index is None:
             ix.close()

@@ -118,6 +118,13 @@ class Store:
             raise StoreError(f"{self.path}: the store is closed")
         return self._store
 
+    def optimize(self) -> None:
+        """Compact the on-disk store (RocksDB): after a batch of per-document writes the
+        files are several times larger than the data (18 MB -> 5 MB for 18 board minutes)."""
+        if not self.read_only:
+            self.store.flush()
+            self.store.optimize()
+
     def close(self) -> None:
         """Release the store (RocksDB closes when the last reference goes)."""
         if self._store is not None and not self.read_only:
