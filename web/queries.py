@@ -1,0 +1,436 @@
+"""SPARQL for the pages: builders that return query text and do no I/O.
+
+The views run them with `web.data.store().select(...)`. Every IRI a builder takes has
+been through `iri()` (an IRI with a character that could end it is refused) and every
+text value through `kg.queries.literal()`, so nothing a visitor types reaches a query
+unescaped. Queries start from a bound node or a document graph, so they stay fast on a
+large store; lists that can grow without bound take a LIMIT.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from kg.queries import prefix_block
+
+__all__ = [
+    "iri",
+    "values",
+    "types_query",
+    "meetings_query",
+    "meeting_total_query",
+    "meeting_counts_query",
+    "meeting_query",
+    "meeting_documents_query",
+    "attendance_query",
+    "agenda_query",
+    "paragraphs_query",
+    "statements_query",
+    "doc_actions_query",
+    "locate_query",
+    "paragraph_starts_query",
+    "labels_query",
+    "person_roles_query",
+    "person_meetings_query",
+    "person_statements_query",
+    "agent_actions_query",
+    "organisation_meetings_query",
+    "organisation_members_query",
+    "mentions_timeline_query",
+    "mentioning_paragraphs_query",
+    "mentioning_actions_query",
+    "topic_meetings_query",
+    "role_holders_query",
+    "STATUS_OPEN",
+]
+
+STATUS_OPEN = "https://w3id.org/govkg/ns#StatusOpen"
+
+_IRI = re.compile(r'^https?://[^\s<>"{}|\\^`]+$')
+
+
+def iri(value: str) -> str:
+    """`value` written as a SPARQL IRI (``<...>``); ValueError if it is not a plain IRI."""
+    if not _IRI.match(value):
+        raise ValueError(f"not an IRI: {value!r}")
+    return f"<{value}>"
+
+
+def values(var: str, iris: Iterable[str]) -> str:
+    """A VALUES block binding ``?var`` to each IRI."""
+    return f"VALUES ?{var} {{ {' '.join(iri(v) for v in iris)} }}"
+
+
+def _q(body: str) -> str:
+    return prefix_block() + body
+
+
+def types_query(node: str) -> str:
+    """The rdf:types of a node (none: the node is not in the graph)."""
+    return _q(f"SELECT DISTINCT ?type WHERE {{ {iri(node)} a ?type }}")
+
+
+# -- meetings -------------------------------------------------------------------------
+def meetings_query(limit: int, offset: int = 0) -> str:
+    """A page of meetings, newest first: meeting, title, date, kind, body, body_label."""
+    return _q(
+        f"""SELECT ?meeting (SAMPLE(?t) AS ?title) (SAMPLE(?d) AS ?date) (SAMPLE(?k) AS ?kind)
+       (SAMPLE(?b) AS ?body) (SAMPLE(?bl) AS ?body_label)
+WHERE {{
+  ?meeting a gkg:Meeting ; prov:wasDerivedFrom ?doc .
+  OPTIONAL {{ ?meeting dcterms:title ?t }}
+  OPTIONAL {{ ?meeting dcterms:date ?d }}
+  OPTIONAL {{ ?meeting gkg:kind ?k }}
+  OPTIONAL {{ ?meeting schema:organizer ?b . OPTIONAL {{ ?b skos:prefLabel ?bl }} }}
+}}
+GROUP BY ?meeting
+ORDER BY DESC(?date) ?meeting
+LIMIT {int(limit)} OFFSET {int(offset)}
+"""
+    )
+
+
+def meeting_total_query() -> str:
+    """One row: n, the number of meetings with minutes."""
+    return _q(
+        "SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE { ?m a gkg:Meeting ; prov:wasDerivedFrom ?d }"
+    )
+
+
+def meeting_counts_query(meetings: Iterable[str]) -> str:
+    """Per meeting: documents, paragraphs, statements and actions in its documents."""
+    return _q(
+        f"""SELECT ?meeting (COUNT(DISTINCT ?doc) AS ?documents)
+       (COUNT(DISTINCT ?p) AS ?paragraphs) (COUNT(DISTINCT ?s) AS ?statements)
+       (COUNT(DISTINCT ?a) AS ?actions)
+WHERE {{
+  {values("meeting", meetings)}
+  ?meeting prov:wasDerivedFrom ?doc .
+  {{ GRAPH ?doc {{ ?p a gkg:Paragraph }} }} UNION {{ GRAPH ?doc {{ ?s a gkg:Statement }} }}
+  UNION {{ GRAPH ?doc {{ ?a a gkg:Action }} }}
+}}
+GROUP BY ?meeting
+"""
+    )
+
+
+def meeting_query(meeting: str) -> str:
+    """The header of one meeting: title, date, kind, venue, body, chair, minuted_by, next."""
+    m = iri(meeting)
+    return _q(
+        f"""SELECT (SAMPLE(?t) AS ?title) (SAMPLE(?d) AS ?date) (SAMPLE(?k) AS ?kind)
+       (SAMPLE(?v) AS ?venue) (SAMPLE(?b) AS ?body) (SAMPLE(?bl) AS ?body_label)
+       (SAMPLE(?c) AS ?chair) (SAMPLE(?cn) AS ?chair_name)
+       (SAMPLE(?mb) AS ?minuted_by) (SAMPLE(?mbn) AS ?minuted_by_name)
+       (SAMPLE(?nd) AS ?next_date)
+WHERE {{
+  {m} a gkg:Meeting .
+  OPTIONAL {{ {m} dcterms:title ?t }}
+  OPTIONAL {{ {m} dcterms:date ?d }}
+  OPTIONAL {{ {m} gkg:kind ?k }}
+  OPTIONAL {{ {m} gkg:venue ?v }}
+  OPTIONAL {{ {m} schema:organizer ?b . OPTIONAL {{ ?b skos:prefLabel ?bl }} }}
+  OPTIONAL {{ {m} gkg:chair ?c . OPTIONAL {{ ?c foaf:name ?cn }} }}
+  OPTIONAL {{ {m} gkg:minutedBy ?mb . OPTIONAL {{ ?mb foaf:name ?mbn }} }}
+  OPTIONAL {{ {m} gkg:nextMeetingDate ?nd }}
+}}
+"""
+    )
+
+
+def meeting_documents_query(meeting: str) -> str:
+    """The source documents of a meeting: document, sha256, format, path (by path)."""
+    return _q(
+        f"""SELECT ?document ?sha256 ?format ?path WHERE {{
+  {iri(meeting)} prov:wasDerivedFrom ?document .
+  GRAPH ?document {{ ?document gkg:sha256 ?sha256 .
+    OPTIONAL {{ ?document gkg:format ?format }} OPTIONAL {{ ?document gkg:sourcePath ?path }} }}
+}} ORDER BY ?path ?sha256
+"""
+    )
+
+
+def attendance_query(meeting: str, document: str) -> str:
+    """Who came (status "present") or sent apologies, as one document records it, with
+    the role and organisation recorded for them there."""
+    m, g = iri(meeting), iri(document)
+    return _q(
+        f"""SELECT ?person (SAMPLE(?n) AS ?name) ?status (SAMPLE(?rl) AS ?role)
+       (SAMPLE(?o) AS ?organisation) (SAMPLE(?ol) AS ?organisation_label)
+WHERE {{
+  GRAPH {g} {{
+    {{ {m} gkg:attendee ?person . BIND("present" AS ?status) }}
+    UNION {{ {m} gkg:sentApologies ?person . BIND("apologies" AS ?status) }}
+    OPTIONAL {{ ?person foaf:name ?n }}
+    OPTIONAL {{ ?ms org:member ?person ; gkg:recordedAt {m} .
+      OPTIONAL {{ ?ms org:role ?r . OPTIONAL {{ ?r skos:prefLabel ?rl }} }}
+      OPTIONAL {{ ?ms org:organization ?o . OPTIONAL {{ ?o skos:prefLabel ?ol }} }} }}
+  }}
+}}
+GROUP BY ?person ?status
+ORDER BY ?status ?name
+"""
+    )
+
+
+def agenda_query(document: str) -> str:
+    """The agenda items of a document in order: item, order, ref, title, parent."""
+    return _q(
+        f"""SELECT ?item ?order ?ref ?title ?parent WHERE {{
+  GRAPH {iri(document)} {{ ?item a gkg:AgendaItem ; gkg:order ?order .
+    OPTIONAL {{ ?item gkg:ref ?ref }} OPTIONAL {{ ?item dcterms:title ?title }}
+    OPTIONAL {{ ?item dcterms:isPartOf ?parent }} }}
+}} ORDER BY ?order
+"""
+    )
+
+
+def paragraphs_query(document: str) -> str:
+    """The paragraphs of a document in order: paragraph, order, text, start, end, page, part_of."""
+    return _q(
+        f"""SELECT ?paragraph ?order ?text ?start ?end ?page ?part_of WHERE {{
+  GRAPH {iri(document)} {{ ?paragraph a gkg:Paragraph ; gkg:order ?order ; gkg:text ?text .
+    OPTIONAL {{ ?paragraph gkg:spanStart ?start ; gkg:spanEnd ?end }}
+    OPTIONAL {{ ?paragraph gkg:page ?page }}
+    OPTIONAL {{ ?paragraph dcterms:isPartOf ?part_of }} }}
+}} ORDER BY ?order
+"""
+    )
+
+
+def statements_query(document: str) -> str:
+    """The statements of a document: statement, start, end, mention, act, speaker, name."""
+    return _q(
+        f"""SELECT ?statement ?start ?end ?mention ?act ?speaker ?name WHERE {{
+  GRAPH {iri(document)} {{ ?statement a gkg:Statement .
+    OPTIONAL {{ ?statement gkg:spanStart ?start ; gkg:spanEnd ?end }}
+    OPTIONAL {{ ?statement gkg:mention ?mention }}
+    OPTIONAL {{ ?statement gkg:act ?act }}
+    OPTIONAL {{ ?statement gkg:speaker ?speaker . OPTIONAL {{ ?speaker foaf:name ?name }} }} }}
+}} ORDER BY ?start ?statement ?name
+"""
+    )
+
+
+_ACTION_COLUMNS = """?action (SAMPLE(?t) AS ?text) (SAMPLE(?k) AS ?kind) (SAMPLE(?o) AS ?owner)
+       (SAMPLE(?ol) AS ?owner_label) (SAMPLE(?ot) AS ?owner_text) (SAMPLE(?f) AS ?owed_to)
+       (SAMPLE(?fl) AS ?owed_to_label) (SAMPLE(?ft) AS ?owed_to_text)
+       (SAMPLE(?due_) AS ?due) (SAMPLE(?st) AS ?status) (SAMPLE(?r) AS ?ref)
+       (SAMPLE(?s) AS ?start) (SAMPLE(?e) AS ?end)"""
+
+_ACTION_PARTS = """?action gkg:text ?t .
+    BIND(IF(EXISTS {{ ?action a gkg:Commitment }}, "commitment", "action") AS ?k)
+    OPTIONAL {{ ?action gkg:owner ?o . OPTIONAL {{ ?o foaf:name|skos:prefLabel ?ol }} }}
+    OPTIONAL {{ ?action gkg:owedTo ?f . OPTIONAL {{ ?f foaf:name|skos:prefLabel ?fl }} }}
+    OPTIONAL {{ ?action gkg:ownerText ?ot }} OPTIONAL {{ ?action gkg:owedToText ?ft }}
+    OPTIONAL {{ ?action gkg:due ?dd }} OPTIONAL {{ ?action gkg:dueText ?dt }}
+    BIND(COALESCE(STR(?dd), ?dt) AS ?due_)
+    OPTIONAL {{ ?action gkg:status ?st }} OPTIONAL {{ ?action gkg:ref ?r }}
+    OPTIONAL {{ ?action gkg:spanStart ?s ; gkg:spanEnd ?e }}"""
+
+
+def doc_actions_query(document: str) -> str:
+    """The actions (commitments too) of a document, in the order of the text."""
+    return _q(
+        f"""SELECT {_ACTION_COLUMNS} WHERE {{
+  GRAPH {iri(document)} {{ ?action a gkg:Action . {_ACTION_PARTS.format()} }}
+}} GROUP BY ?action ORDER BY ?start ?action
+"""
+    )
+
+
+def locate_query(parts: Iterable[str]) -> str:
+    """Where parts of the minutes are: part, document, meeting, start (of its span)."""
+    return _q(
+        f"""SELECT ?part ?document (SAMPLE(?m) AS ?meeting) (MIN(?s) AS ?start) WHERE {{
+  {values("part", parts)}
+  GRAPH ?document {{ ?part gkg:spanStart ?s }}
+  OPTIONAL {{ ?m prov:wasDerivedFrom ?document }}
+}} GROUP BY ?part ?document
+"""
+    )
+
+
+def paragraph_starts_query(document: str) -> str:
+    """Where each paragraph of a document starts: order, start (in text order)."""
+    return _q(
+        f"""SELECT ?order ?start WHERE {{
+  GRAPH {iri(document)} {{ ?p a gkg:Paragraph ; gkg:order ?order ; gkg:spanStart ?start }}
+}} ORDER BY ?start
+"""
+    )
+
+
+def labels_query(nodes: Iterable[str]) -> str:
+    """Per node: label (name or prefLabel) and every altLabel (as alt, one row each)."""
+    return _q(
+        f"""SELECT ?node (SAMPLE(?l) AS ?label) (GROUP_CONCAT(DISTINCT ?a; separator="\\u001f") AS ?alt)
+WHERE {{
+  {values("node", nodes)}
+  OPTIONAL {{ ?node foaf:name|skos:prefLabel|dcterms:title ?l }}
+  OPTIONAL {{ ?node skos:altLabel ?a }}
+}} GROUP BY ?node
+"""
+    )
+
+
+# -- people and organisations ----------------------------------------------------------
+def person_roles_query(person: str) -> str:
+    """Roles recorded for a person, one row per meeting: role, organisation, meeting, date."""
+    return _q(
+        f"""SELECT ?role (SAMPLE(?rl) AS ?role_label) ?organisation (SAMPLE(?ol) AS ?organisation_label)
+       ?meeting (SAMPLE(?d) AS ?date) (SAMPLE(?t) AS ?title)
+WHERE {{
+  ?ms org:member {iri(person)} ; gkg:recordedAt ?meeting .
+  OPTIONAL {{ ?ms org:role ?role . OPTIONAL {{ ?role skos:prefLabel ?rl }} }}
+  OPTIONAL {{ ?ms org:organization ?organisation .
+    OPTIONAL {{ ?organisation skos:prefLabel ?ol }} }}
+  OPTIONAL {{ ?meeting dcterms:date ?d }} OPTIONAL {{ ?meeting dcterms:title ?t }}
+}} GROUP BY ?role ?organisation ?meeting ORDER BY DESC(?date) ?role_label
+"""
+    )
+
+
+def person_meetings_query(person: str) -> str:
+    """Meetings a person attended, chaired, minuted or sent apologies to, newest first."""
+    p = iri(person)
+    return _q(
+        f"""SELECT ?meeting (SAMPLE(?t) AS ?title) (SAMPLE(?d) AS ?date)
+       (GROUP_CONCAT(DISTINCT ?how; separator=" ") AS ?how) (SAMPLE(?bl) AS ?body_label)
+WHERE {{
+  {{ ?meeting gkg:attendee {p} BIND("present" AS ?how) }}
+  UNION {{ ?meeting gkg:sentApologies {p} BIND("apologies" AS ?how) }}
+  UNION {{ ?meeting gkg:chair {p} BIND("chair" AS ?how) }}
+  UNION {{ ?meeting gkg:minutedBy {p} BIND("minutes" AS ?how) }}
+  ?meeting a gkg:Meeting .
+  OPTIONAL {{ ?meeting dcterms:title ?t }} OPTIONAL {{ ?meeting dcterms:date ?d }}
+  OPTIONAL {{ ?meeting schema:organizer/skos:prefLabel ?bl }}
+}} GROUP BY ?meeting ORDER BY DESC(?date) ?meeting
+"""
+    )
+
+
+def person_statements_query(person: str, limit: int = 100) -> str:
+    """A person's statements, latest meeting first: statement, text, act, mention,
+    meeting, date, document, start, end."""
+    return _q(
+        f"""SELECT ?statement ?text ?act ?mention ?meeting ?date ?title ?document ?start ?end WHERE {{
+  GRAPH ?document {{ ?statement gkg:speaker {iri(person)} ; a gkg:Statement ; gkg:text ?text .
+    OPTIONAL {{ ?statement gkg:act ?act }} OPTIONAL {{ ?statement gkg:mention ?mention }}
+    OPTIONAL {{ ?statement gkg:spanStart ?start ; gkg:spanEnd ?end }} }}
+  OPTIONAL {{ ?meeting prov:wasDerivedFrom ?document .
+    OPTIONAL {{ ?meeting dcterms:date ?date }} OPTIONAL {{ ?meeting dcterms:title ?title }} }}
+}} ORDER BY DESC(?date) ?start LIMIT {int(limit)}
+"""
+    )
+
+
+def agent_actions_query(agent: str, role: str, limit: int = 200) -> str:
+    """Actions a person or organisation owns (`role` "owner") or is owed ("owed_to"),
+    newest meeting first, with the meeting (date, title) and document."""
+    prop = {"owner": "gkg:owner", "owed_to": "gkg:owedTo"}[role]
+    return _actions_with_meeting(f"?action {prop} {iri(agent)} .", limit)
+
+
+def _actions_with_meeting(pattern: str, limit: int, extra: str = "") -> str:
+    return _q(
+        f"""SELECT {_ACTION_COLUMNS} (SAMPLE(?m) AS ?meeting) (SAMPLE(?md) AS ?date)
+       (SAMPLE(?mt) AS ?title) (SAMPLE(?g) AS ?document)
+WHERE {{
+  GRAPH ?g {{ {pattern} ?action a gkg:Action . {_ACTION_PARTS.format()} }}
+  OPTIONAL {{ ?action gkg:raisedAt ?m . OPTIONAL {{ ?m dcterms:date ?md }}
+    OPTIONAL {{ ?m dcterms:title ?mt }} }}
+  {extra}
+}} GROUP BY ?action ORDER BY DESC(?date) ?start LIMIT {int(limit)}
+"""
+    )
+
+
+def organisation_meetings_query(org: str, limit: int = 200) -> str:
+    """Meetings an organisation held (schema:organizer), newest first."""
+    return _q(
+        f"""SELECT ?meeting (SAMPLE(?t) AS ?title) (SAMPLE(?d) AS ?date) WHERE {{
+  ?meeting schema:organizer {iri(org)} ; a gkg:Meeting .
+  OPTIONAL {{ ?meeting dcterms:title ?t }} OPTIONAL {{ ?meeting dcterms:date ?d }}
+}} GROUP BY ?meeting ORDER BY DESC(?date) LIMIT {int(limit)}
+"""
+    )
+
+
+def organisation_members_query(org: str) -> str:
+    """People recorded with a role in an organisation: person, name, role, first, last."""
+    return _q(
+        f"""SELECT ?person (SAMPLE(?n) AS ?name) (SAMPLE(?rl) AS ?role)
+       (MIN(?d) AS ?first) (MAX(?d) AS ?last)
+WHERE {{
+  ?ms org:organization {iri(org)} ; org:member ?person .
+  OPTIONAL {{ ?ms org:role/skos:prefLabel ?rl }}
+  OPTIONAL {{ ?ms gkg:recordedAt/dcterms:date ?d }}
+  OPTIONAL {{ ?person foaf:name ?n }}
+}} GROUP BY ?person ORDER BY ?name
+"""
+    )
+
+
+# -- places and topics -----------------------------------------------------------------
+def mentions_timeline_query(node: str) -> str:
+    """Paragraphs mentioning a node per meeting date: date, n (oldest first)."""
+    return _q(
+        f"""SELECT ?date (COUNT(DISTINCT ?p) AS ?n) WHERE {{
+  GRAPH ?g {{ ?p gkg:mentions {iri(node)} ; a gkg:Paragraph }}
+  ?m prov:wasDerivedFrom ?g ; dcterms:date ?date .
+}} GROUP BY ?date ORDER BY ?date
+"""
+    )
+
+
+def mentioning_paragraphs_query(node: str, limit: int = 50) -> str:
+    """The latest paragraphs that mention a node: paragraph, text, order, meeting, date,
+    title, document."""
+    return _q(
+        f"""SELECT ?paragraph ?text ?order ?meeting ?date ?title ?document WHERE {{
+  GRAPH ?document {{ ?paragraph gkg:mentions {iri(node)} ; a gkg:Paragraph ; gkg:text ?text ;
+    gkg:order ?order }}
+  OPTIONAL {{ ?meeting prov:wasDerivedFrom ?document .
+    OPTIONAL {{ ?meeting dcterms:date ?date }} OPTIONAL {{ ?meeting dcterms:title ?title }} }}
+}} ORDER BY DESC(?date) ?order LIMIT {int(limit)}
+"""
+    )
+
+
+def mentioning_actions_query(node: str, *, open_only: bool = True, limit: int = 100) -> str:
+    """Actions that mention a node (open ones only by default), newest meeting first."""
+    extra = f"FILTER(?st = <{STATUS_OPEN}>)" if open_only else ""
+    return _actions_with_meeting(f"?action gkg:mentions {iri(node)} .", limit, extra)
+
+
+def topic_meetings_query(topic: str, limit: int = 200) -> str:
+    """Meetings and agenda items with the topic as subject: meeting, date, title, items."""
+    t = iri(topic)
+    return _q(
+        f"""SELECT ?meeting (SAMPLE(?d) AS ?date) (SAMPLE(?ti) AS ?title)
+       (COUNT(DISTINCT ?item) AS ?items)
+WHERE {{
+  {{ ?meeting dcterms:subject {t} ; a gkg:Meeting }}
+  UNION {{ ?item dcterms:subject {t} ; a gkg:AgendaItem . GRAPH ?g {{ ?item a gkg:AgendaItem }}
+    ?meeting prov:wasDerivedFrom ?g }}
+  OPTIONAL {{ ?meeting dcterms:date ?d }} OPTIONAL {{ ?meeting dcterms:title ?ti }}
+}} GROUP BY ?meeting ORDER BY DESC(?date) LIMIT {int(limit)}
+"""
+    )
+
+
+def role_holders_query(role: str) -> str:
+    """People recorded in a role: person, name, organisation label, first and last date."""
+    return _q(
+        f"""SELECT ?person (SAMPLE(?n) AS ?name) (SAMPLE(?ol) AS ?organisation)
+       (MIN(?d) AS ?first) (MAX(?d) AS ?last)
+WHERE {{
+  ?ms org:role {iri(role)} ; org:member ?person .
+  OPTIONAL {{ ?ms org:organization/skos:prefLabel ?ol }}
+  OPTIONAL {{ ?ms gkg:recordedAt/dcterms:date ?d }}
+  OPTIONAL {{ ?person foaf:name ?n }}
+}} GROUP BY ?person ORDER BY DESC(?last) ?name
+"""
+    )

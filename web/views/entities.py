@@ -1,0 +1,436 @@
+"""Entity pages, `/id/<type>/<slug>`: a person, organisation, place, topic or role.
+
+Meeting and document IRIs redirect to the meeting page; a part of the minutes
+(paragraph, statement, action, agenda item) redirects to its paragraph there. The link
+helpers here (`entity_url`, `meeting_url`, `part_url`) are how every page turns an IRI
+into a link, and are template globals.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from datetime import date
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Blueprint, abort, redirect, request
+
+from kg import iris
+from web import data, render
+from web import queries as Q
+
+bp = Blueprint("entities", __name__)
+
+SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$")
+SHA = re.compile(r"^[0-9a-f]{64}$")
+TYPES = {
+    "person": "person",
+    "org": "organisation",
+    "place": "place",
+    "topic": "topic",
+    "role": "role",
+}
+"""IRI path segment -> page kind."""
+PARTS = ("paragraph", "statement", "action", "item")
+
+
+# -- links ------------------------------------------------------------------------------
+def node_path(node: str | None) -> str | None:
+    """ "person/jane-doe" for an IRI under BASE, else None."""
+    base = iris.base()
+    if not node or not node.startswith(base):
+        return None
+    return node[len(base) :]
+
+
+def meeting_url(node: str | None, **params: Any) -> str | None:
+    """The meeting page of a meeting IRI (params become the query string)."""
+    path = node_path(node)
+    if not path or not path.startswith("meeting/"):
+        return None
+    query = {k: v for k, v in params.items() if v not in (None, "")}
+    return f"/meeting/{path[8:]}" + (f"?{urlencode(query)}" if query else "")
+
+
+def entity_url(node: str | None) -> str | None:
+    """The page of any IRI under BASE (meetings go to their meeting page)."""
+    path = node_path(node)
+    if not path:
+        return None
+    if path.startswith("meeting/"):
+        return meeting_url(node)
+    return f"/id/{path}"
+
+
+def part_url(
+    meeting: str | None,
+    order: int | str | None,
+    *,
+    document: str | None = None,
+    span: tuple[int | str | None, int | str | None] | None = None,
+    many_documents: bool = False,
+) -> str | None:
+    """The meeting page scrolled to paragraph `order`, the span highlighted.
+
+    `document` (a document IRI or sha256) is named only when the meeting has more than
+    one document, since the page shows one document's minutes at a time.
+    """
+    sha = (document or "").rsplit("/", 1)[-1] if many_documents else None
+    hl = f"{span[0]}-{span[1]}" if span and span[0] is not None and span[1] is not None else None
+    url = meeting_url(meeting, doc=sha, hl=hl)
+    if url is None:
+        return None
+    return f"{url}#p-{order}" if order is not None else url
+
+
+def status_label(status: str | None) -> str:
+    """ "open" for gkg:StatusOpen (the words after "#Status", lower case)."""
+    if not status:
+        return ""
+    return status.rsplit("#Status", 1)[-1].lower() if "#Status" in status else status
+
+
+@bp.app_template_global()
+def link_to(node: str | None) -> str | None:
+    return entity_url(node)
+
+
+@bp.app_template_filter("status")
+def _status_filter(status: str | None) -> str:
+    return status_label(status)
+
+
+# -- helpers for the views -----------------------------------------------------------------
+def select(query: str) -> list[dict[str, str | None]]:
+    """Rows of a SELECT over the app's store."""
+    return data.store().select(query)[1]
+
+
+def to_int(value: str | None) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def many_documents(meetings: list[str]) -> set[str]:
+    """The meetings (of these) recorded in more than one document."""
+    if not meetings:
+        return set()
+    rows = select(
+        Q.prefix_block()
+        + "SELECT ?m (COUNT(DISTINCT ?d) AS ?n) WHERE { "
+        + Q.values("m", set(meetings))
+        + " ?m prov:wasDerivedFrom ?d } GROUP BY ?m"
+    )
+    return {str(r["m"]) for r in rows if (to_int(r["n"]) or 0) > 1}
+
+
+def action_row(row: dict[str, str | None]) -> dict[str, Any]:
+    """An action for a page: text, kind, owner/owed_to {iri, label, text, url}, due, status."""
+
+    def agent(prefix: str) -> dict[str, Any] | None:
+        node, label, text = row.get(prefix), row.get(f"{prefix}_label"), row.get(f"{prefix}_text")
+        if not (node or text):
+            return None
+        return {"iri": node, "label": label or text, "text": text, "url": entity_url(node)}
+
+    due, status = row.get("due"), status_label(row.get("status"))
+    overdue = False
+    if status == "open" and due and re.match(r"^\d{4}-\d{2}-\d{2}$", due):
+        overdue = due < date.today().isoformat()
+    return {
+        "iri": row["action"],
+        "kind": row.get("kind") or "action",
+        "text": row.get("text") or "",
+        "owner": agent("owner"),
+        "owed_to": agent("owed_to"),
+        "due": due,
+        "status": status,
+        "overdue": overdue,
+        "ref": row.get("ref"),
+        "span": [to_int(row.get("start")), to_int(row.get("end"))],
+    }
+
+
+def located_actions(rows: list[dict[str, str | None]]) -> list[dict[str, Any]]:
+    """Actions with their meeting and a link to their paragraph."""
+    out = [action_row(r) for r in rows]
+    where = locate([a["iri"] for a in out])
+    many = many_documents([str(r["meeting"]) for r in rows if r.get("meeting")])
+    for action, row in zip(out, rows, strict=True):
+        loc = where.get(action["iri"], {})
+        action["meeting"] = {
+            "iri": row.get("meeting"),
+            "title": row.get("title"),
+            "date": row.get("date"),
+            "url": meeting_url(row.get("meeting")),
+        }
+        action["url"] = part_url(
+            row.get("meeting"),
+            loc.get("order"),
+            document=row.get("document"),
+            span=tuple(action["span"]),  # type: ignore[arg-type]
+            many_documents=row.get("meeting") in many,
+        )
+    return out
+
+
+def locate(parts: list[str]) -> dict[str, dict[str, Any]]:
+    """Part IRI -> {document, meeting, order}: order is the paragraph the part starts
+    in (the last one starting at or before it)."""
+    if not parts:
+        return {}
+    rows = select(Q.locate_query(dict.fromkeys(parts)))
+    starts: dict[str, list[tuple[int, int]]] = {}
+    for doc in {str(r["document"]) for r in rows}:
+        starts[doc] = [
+            (to_int(p["start"]) or 0, to_int(p["order"]) or 0)
+            for p in select(Q.paragraph_starts_query(doc))
+        ]
+    out: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        doc, start = str(row["document"]), to_int(row["start"])
+        paras = starts.get(doc, [])
+        i = bisect_right(paras, (start, 1 << 62)) if start is not None else 0
+        out[str(row["part"])] = {
+            "document": doc,
+            "meeting": row["meeting"],
+            "order": paras[i - 1][1] if i else None,
+        }
+    return out
+
+
+# -- the pages ------------------------------------------------------------------------------
+@bp.get("/id/<kind>/<slug>")
+@bp.get("/api/id/<kind>/<slug>")
+def entity(kind: str, slug: str) -> Any:
+    """The page of one node of the graph."""
+    if slug.endswith(".json"):
+        slug = slug[:-5]
+    if not SLUG.match(slug):
+        abort(404, "Nothing is known by that name")
+    node = f"{iris.base()}{kind}/{slug}"
+    suffix = ".json" if request.path.endswith(".json") else ""
+    if kind == "meeting":
+        return redirect(f"/meeting/{slug}{suffix}", 303)
+    if kind == "document":
+        return _document(slug, suffix)
+    if kind in PARTS:
+        return _part(node)
+    if kind not in TYPES:
+        abort(404, "Nothing is known by that name")
+    types = {str(r["type"]) for r in select(Q.types_query(node))}
+    if not types:
+        abort(404, "Nothing is known by that name")
+    page_kind = TYPES[kind]
+    labels = select(Q.labels_query([node]))
+    label = (labels[0]["label"] if labels else None) or slug
+    alt = [a for a in ((labels[0]["alt"] or "") if labels else "").split("\x1f") if a]
+    info = {
+        "iri": node,
+        "type": page_kind,
+        "slug": slug,
+        "label": label,
+        "alt_labels": alt,
+        "url": f"/id/{kind}/{slug}",
+        "classes": sorted(types),
+    }
+    build = {
+        "person": _person,
+        "organisation": _organisation,
+        "place": _place,
+        "topic": _topic,
+        "role": _role,
+    }[page_kind]
+    page_data = {"entity": info, **build(node)}
+    return render.page(f"entity_{page_kind}.html", page_data)
+
+
+def _document(sha: str, suffix: str) -> Any:
+    if not SHA.match(sha):
+        abort(404, "No such document")
+    rows = select(
+        Q.prefix_block()
+        + f"SELECT ?m WHERE {{ ?m prov:wasDerivedFrom {Q.iri(iris.document_iri(sha).value)} }} LIMIT 1"
+    )
+    if not rows:
+        abort(404, "No such document")
+    url = meeting_url(rows[0]["m"], doc=sha) or "/"
+    if suffix:
+        url = url.replace("?", ".json?", 1) if "?" in url else url + suffix
+    return redirect(url, 303)
+
+
+def _part(node: str) -> Any:
+    where = locate([node]).get(node)
+    if not where or not where.get("meeting"):
+        abort(404, "Nothing is known by that name")
+    many = many_documents([where["meeting"]])
+    url = part_url(
+        where["meeting"],
+        where["order"],
+        document=where["document"],
+        many_documents=where["meeting"] in many,
+    )
+    return redirect(url or "/", 303)
+
+
+def _meeting_ref(row: dict[str, str | None]) -> dict[str, Any]:
+    return {
+        "iri": row.get("meeting"),
+        "title": row.get("title"),
+        "date": row.get("date"),
+        "url": meeting_url(row.get("meeting")),
+    }
+
+
+def _person(node: str) -> dict[str, Any]:
+    roles = []
+    for r in select(Q.person_roles_query(node)):
+        roles.append(
+            {
+                "role": r["role_label"],
+                "role_url": entity_url(r["role"]),
+                "organisation": r["organisation_label"],
+                "organisation_url": entity_url(r["organisation"]),
+                "meeting": _meeting_ref(r),
+            }
+        )
+    meetings = [
+        {**_meeting_ref(r), "body": r["body_label"], "as": (r["how"] or "").split()}
+        for r in select(Q.person_meetings_query(node))
+    ]
+    rows = select(Q.person_statements_query(node))
+    where = locate([str(r["statement"]) for r in rows])
+    many = many_documents([str(r["meeting"]) for r in rows if r["meeting"]])
+    statements = []
+    for r in rows:
+        loc = where.get(str(r["statement"]), {})
+        statements.append(
+            {
+                "iri": r["statement"],
+                "text": r["text"],
+                "act": r["act"],
+                "mention": r["mention"],
+                "meeting": _meeting_ref(r),
+                "url": part_url(
+                    r["meeting"],
+                    loc.get("order"),
+                    document=r["document"],
+                    span=(r["start"], r["end"]),
+                    many_documents=r["meeting"] in many,
+                ),
+            }
+        )
+    return {
+        "roles": roles,
+        "meetings": meetings,
+        "statements": statements,
+        "actions_owned": located_actions(select(Q.agent_actions_query(node, "owner"))),
+        "actions_owed": located_actions(select(Q.agent_actions_query(node, "owed_to"))),
+        "search_url": "/?" + urlencode({"person": node_path(node) or node}),
+    }
+
+
+def _organisation(node: str) -> dict[str, Any]:
+    return {
+        "meetings": [_meeting_ref(r) for r in select(Q.organisation_meetings_query(node))],
+        "members": [
+            {
+                "iri": r["person"],
+                "name": r["name"],
+                "url": entity_url(r["person"]),
+                "role": r["role"],
+                "first": r["first"],
+                "last": r["last"],
+            }
+            for r in select(Q.organisation_members_query(node))
+        ],
+        "actions_owned": located_actions(select(Q.agent_actions_query(node, "owner"))),
+        "actions_owed": located_actions(select(Q.agent_actions_query(node, "owed_to"))),
+        **_mentions(node),
+    }
+
+
+def _mentions(node: str) -> dict[str, Any]:
+    """Mentions over time (per meeting date) and the latest mentioning paragraphs."""
+    timeline = [
+        {"date": r["date"], "count": to_int(r["n"]) or 0}
+        for r in select(Q.mentions_timeline_query(node))
+    ]
+    rows = select(Q.mentioning_paragraphs_query(node))
+    many = many_documents([str(r["meeting"]) for r in rows if r["meeting"]])
+    paragraphs = [
+        {
+            "iri": r["paragraph"],
+            "text": r["text"],
+            "meeting": _meeting_ref(r),
+            "url": part_url(
+                r["meeting"],
+                r["order"],
+                document=r["document"],
+                many_documents=r["meeting"] in many,
+            ),
+        }
+        for r in rows
+    ]
+    return {"timeline": timeline, "paragraphs": paragraphs}
+
+
+def _place(node: str) -> dict[str, Any]:
+    return {
+        **_mentions(node),
+        "open_actions": located_actions(select(Q.mentioning_actions_query(node))),
+        "search_url": "/?" + urlencode({"place": _label_of(node)}),
+    }
+
+
+def _topic(node: str) -> dict[str, Any]:
+    mentions = _mentions(node)
+    meetings = [
+        {**_meeting_ref(r), "items": to_int(r["items"]) or 0}
+        for r in select(Q.topic_meetings_query(node))
+    ]
+    return {
+        **mentions,
+        "meetings": meetings,
+        "search_url": "/?" + urlencode({"topic": _label_of(node)}),
+    }
+
+
+def _role(node: str) -> dict[str, Any]:
+    return {
+        "holders": [
+            {
+                "iri": r["person"],
+                "name": r["name"],
+                "url": entity_url(r["person"]),
+                "organisation": r["organisation"],
+                "first": r["first"],
+                "last": r["last"],
+            }
+            for r in select(Q.role_holders_query(node))
+        ]
+    }
+
+
+def _label_of(node: str) -> str:
+    rows = select(Q.labels_query([node]))
+    return str((rows[0]["label"] if rows else None) or "")
+
+
+@bp.app_template_global()
+def timeline_chart(points: list[dict[str, Any]], title: str) -> str | None:
+    """An inline SVG of mentions over time, from web.charts when it is there."""
+    if not points:
+        return None
+    try:
+        from web import charts
+    except ImportError:
+        return None
+    from markupsafe import Markup
+
+    svg = charts.timeline_svg([(str(p["date"]), int(p["count"])) for p in points], title=title)
+    return Markup(svg)  # noqa: S704 - drawn by our own code from numbers and dates
