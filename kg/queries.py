@@ -7,7 +7,7 @@ SPARQL literals inside a VALUES block.
 
 from __future__ import annotations
 
-from pyoxigraph import Literal
+from pyoxigraph import Literal, NamedNode
 
 from kg.namespace import DCTERMS, FOAF, GKG, ORG, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
 
@@ -16,6 +16,11 @@ __all__ = [
     "prefix_block",
     "literal",
     "actions_query",
+    "ACTION_SORTS",
+    "ACTION_STATES",
+    "paragraphs_query",
+    "entity_feed_query",
+    "ENTITY_FEED_KINDS",
     "documents_query",
     "count_query",
     "COUNTED",
@@ -51,25 +56,110 @@ _LABEL = """
   OPTIONAL {{ {var} skos:prefLabel ?{out}_label }}"""
 
 
-def actions_query(owner: str | None = None, owed_to: str | None = None) -> str:
+ACTION_SORTS = ("raised", "due", "owner")
+"""Orders `actions_query` offers besides its default: newest meeting first, soonest due
+first (undated last), owner A-Z (no owner last)."""
+
+ACTION_STATES = ("open", "overdue", "updated", "done", "dropped", "superseded")
+"""What `status=` filters on: gkg:status, with an open action past its due date
+(`today` given) shown as "overdue"."""
+
+
+def _iso(name: str, value: str | None) -> str | None:
+    """`value` as an xsd:date literal after checking it is a real YYYY-MM-DD date."""
+    if value is None:
+        return None
+    import datetime as dt
+
+    try:
+        day = dt.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        day = None
+    if day is None or len(value) != 10:
+        raise ValueError(f"{name}: not a date (use YYYY-MM-DD): {value!r}")
+    return f'"{day.isoformat()}"^^xsd:date'
+
+
+def _label_join(var: str, q: str, value: str, cls: str, out: str, path: str) -> str:
+    """A subquery giving the `out` nodes reached by `path` from the nodes `var` of class
+    `cls` whose label contains `value` (any case) or whose IRI ends in "/<value>" (an
+    entity page's slug).
+
+    A join, not FILTER EXISTS, and nested so that the few matching nodes are found
+    first, then their actions, instead of testing every action."""
+    return (
+        f"{{ SELECT DISTINCT ?{out} WHERE {{ {{ SELECT DISTINCT {var} WHERE {{ "
+        f"VALUES ?{q} {{ {literal(value)} }} {var} a {cls} ; "
+        f"skos:prefLabel|skos:altLabel|foaf:name ?{q}_l . "
+        f"FILTER(CONTAINS(LCASE(STR(?{q}_l)), LCASE(?{q}))"
+        f' || STRENDS(STR({var}), CONCAT("/", LCASE(?{q})))) }} }} {path} }} }}'
+    )
+
+
+def actions_query(
+    owner: str | None = None,
+    owed_to: str | None = None,
+    *,
+    body: str | None = None,
+    topic: str | None = None,
+    place: str | None = None,
+    status: str | None = None,
+    due_before: str | None = None,
+    due_after: str | None = None,
+    today: str | None = None,
+    sort: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+    detail: bool = False,
+) -> str:
     """Who committed to what: one row per action, ordered by meeting date, then due date.
 
     Args:
         owner: keep actions whose owner's name or label contains this (any case);
             None means any owner.
         owed_to: the same for the person or body the action is owed to.
+        body: keep actions raised at meetings of a body whose name contains this.
+        topic: keep actions that mention a topic, or sit under an agenda item about
+            one, whose label contains this (or whose IRI ends in "/<topic>").
+        place: the same for the places an action mentions.
+        status: one of ACTION_STATES ("overdue" needs `today`).
+        due_before, due_after: YYYY-MM-DD; keep actions due on or before / on or after
+            that day (actions with no date are left out).
+        today: YYYY-MM-DD; an open action due before it is "overdue" in `state`.
+        sort: None (meeting date, then due date) or one of ACTION_SORTS.
+        limit, offset: one page of the rows; every row then also carries `total`, the
+            number of rows of all pages (one row with only `total` when the page is
+            empty).
+        detail: also give owner_id and owed_to_id (the resolved nodes), body,
+            due_date, state, and the action's span (start, end) and page
+            (`paragraphs_query` finds the paragraphs that hold the spans).
 
     Columns: action, kind ("commitment" or "action"), text, owner and owed_to (as
     written, "T/CC (Ann Lee)"), owner_name and owed_to_name (the resolved node's name), due,
     status ("open", "done", ... from gkg:StatusOpen, ...), ref, meeting_date,
     meeting, meeting_title, document (the source path).
+
+    `due_date` is gkg:due, or for a due text naming the next meeting ("next meeting")
+    the next meeting's date when the minutes give it.
+
+    Raises:
+        ValueError: a date that is not YYYY-MM-DD, an unknown sort or status.
     """
+    before, after, today_lit = (
+        _iso("due_before", due_before),
+        _iso("due_after", due_after),
+        _iso("today", today),
+    )
+    if sort is not None and sort not in ACTION_SORTS:
+        raise ValueError(f"unknown sort {sort!r}; use one of {', '.join(ACTION_SORTS)}")
+    if status is not None and status not in ACTION_STATES:
+        raise ValueError(f"unknown status {status!r}; use one of {', '.join(ACTION_STATES)}")
     lines = [
         "?action a gkg:Action ; gkg:text ?text_ ; gkg:raisedAt ?meeting .",
         "OPTIONAL { ?action gkg:status ?st }",
         'BIND(LCASE(STRAFTER(STR(?st), "#Status")) AS ?status_)',
         "OPTIONAL { ?action gkg:ref ?ref_ }",
-        "OPTIONAL { ?action gkg:due ?due_date }",
+        "OPTIONAL { ?action gkg:due ?due_iso }",
         "OPTIONAL { ?action gkg:dueText ?due_text }",
         "OPTIONAL { ?action gkg:owner ?o ." + _LABEL.format(var="?o", out="o") + " }",
         "OPTIONAL { ?action gkg:owedTo ?f ." + _LABEL.format(var="?f", out="f") + " }",
@@ -83,8 +173,22 @@ def actions_query(owner: str | None = None, owed_to: str | None = None) -> str:
         "BIND(COALESCE(?f_text, ?f_name, ?f_label) AS ?owed_to_)",
         "BIND(COALESCE(?o_name, ?o_label) AS ?owner_name_)",
         "BIND(COALESCE(?f_name, ?f_label) AS ?owed_to_name_)",
-        "BIND(COALESCE(STR(?due_date), ?due_text) AS ?due_)",
+        "BIND(COALESCE(STR(?due_iso), ?due_text) AS ?due_)",
     ]
+    dated = bool(detail or before or after or status or sort == "due")
+    if dated:
+        lines += [
+            "OPTIONAL { FILTER(!BOUND(?due_iso)) ?meeting gkg:nextMeetingDate ?next_date"
+            ' FILTER(REGEX(STR(?due_text), "^(?:by |at |to |before )?(?:the )?next meeting$", "i")) }',
+            "BIND(COALESCE(?due_iso, ?next_date) AS ?due_on_)",
+        ]
+        if today_lit:
+            lines.append(
+                f'BIND(IF(?status_ = "open" && BOUND(?due_on_) && ?due_on_ < {today_lit},'
+                ' "overdue", ?status_) AS ?state_)'
+            )
+        else:
+            lines.append("BIND(?status_ AS ?state_)")
     if owner is not None:
         lines.append(f"VALUES ?owner_q {{ {literal(owner)} }}")
         lines.append(
@@ -97,18 +201,193 @@ def actions_query(owner: str | None = None, owed_to: str | None = None) -> str:
             "FILTER(CONTAINS(LCASE(STR(?owed_to_)), LCASE(?owed_q))"
             " || CONTAINS(LCASE(STR(?owed_to_name_)), LCASE(?owed_q)))"
         )
+    if body is not None:
+        lines.insert(
+            0,
+            _label_join(
+                "?b_",
+                "body_q",
+                body,
+                "org:Organization",
+                "meeting",
+                "?meeting schema:organizer ?b_ .",
+            ),
+        )
+    if topic is not None:
+        lines.insert(
+            0,
+            _label_join(
+                "?t_",
+                "topic_q",
+                topic,
+                "skos:Concept",
+                "action",
+                "?action gkg:mentions|(dcterms:isPartOf/dcterms:subject) ?t_ ; a gkg:Action .",
+            ),
+        )
+    if place is not None:
+        lines.insert(
+            0,
+            _label_join(
+                "?p_",
+                "place_q",
+                place,
+                "gkg:Place",
+                "action",
+                "?action gkg:mentions ?p_ ; a gkg:Action .",
+            ),
+        )
+    if status is not None:
+        lines.append(f"FILTER(?state_ = {literal(status)})")
+    if before:
+        lines.append(f"FILTER(BOUND(?due_on_) && ?due_on_ <= {before})")
+    if after:
+        lines.append(f"FILTER(BOUND(?due_on_) && ?due_on_ >= {after})")
+    counted = "\n".join("  " + line for line in lines)
+    if detail:
+        lines += [
+            "OPTIONAL { ?meeting schema:organizer/skos:prefLabel ?body_ }",
+            "OPTIONAL { ?action gkg:spanStart ?start_ ; gkg:spanEnd ?end_ }",
+            "OPTIONAL { ?action gkg:page ?page_ }",
+        ]
     where = "\n".join("  " + line for line in lines)
+    columns = [
+        "?action",
+        "(SAMPLE(?kind_) AS ?kind)",
+        "(SAMPLE(?text_) AS ?text)",
+        "(SAMPLE(?owner_) AS ?owner)",
+        "(SAMPLE(?owed_to_) AS ?owed_to)",
+        "(SAMPLE(?owner_name_) AS ?owner_name)",
+        "(SAMPLE(?owed_to_name_) AS ?owed_to_name)",
+        "(SAMPLE(?due_) AS ?due)",
+        "(SAMPLE(?status_) AS ?status)",
+        "(SAMPLE(?ref_) AS ?ref)",
+        "(SAMPLE(?meeting_date_) AS ?meeting_date)",
+        "?meeting",
+        "(SAMPLE(?meeting_title_) AS ?meeting_title)",
+        "(SAMPLE(?document_) AS ?document)",
+    ]
+    if detail:
+        columns += [
+            "(SAMPLE(?o) AS ?owner_id)",
+            "(SAMPLE(?f) AS ?owed_to_id)",
+            "(SAMPLE(?body_) AS ?body)",
+            "(MIN(?due_on_) AS ?due_date)",
+            "(SAMPLE(?state_) AS ?state)",
+            "(MIN(?start_) AS ?start)",
+            "(MIN(?end_) AS ?end)",
+            "(MIN(?page_) AS ?page)",
+        ]
+    elif dated:
+        columns.append("(MIN(?due_on_) AS ?due_date)")
+    order = {
+        None: "?meeting_date ?due ?action",
+        "raised": "DESC(?meeting_date) ?meeting ?action",
+        "due": "(!BOUND(?due_date)) ?due_date DESC(?meeting_date) ?action",
+        "owner": "(!BOUND(?owner)) LCASE(STR(?owner)) DESC(?meeting_date) ?action",
+    }[sort]
+    grouped = (
+        f"SELECT {' '.join(columns)}\nWHERE {{\n{where}\n}}\nGROUP BY ?action ?meeting\n"
+        f"ORDER BY {order}\n"
+    )
+    if limit is None:
+        return f"{prefix_block()}\n{grouped}"
+    # one page, and the number of rows of all pages beside it (OPTIONAL: the total
+    # still comes back for a page past the end)
+    names = [c.rsplit("?", 1)[-1].rstrip(")") for c in columns] + ["total"]
+    page = f"LIMIT {max(0, int(limit))} OFFSET {max(0, int(offset))}"
+    count = (
+        "{ SELECT (COUNT(*) AS ?total) WHERE { { SELECT ?action WHERE {\n"
+        f"{counted}\n  }} GROUP BY ?action ?meeting }} }} }}"
+    )
+    return (
+        f"{prefix_block()}\nSELECT {' '.join('?' + n for n in names)}\nWHERE {{\n  {count}\n"
+        f"  OPTIONAL {{ {{\n{grouped}{page}\n  }} }}\n}}\nORDER BY {order}\n"
+    )
+
+
+def paragraphs_query(parts: list[tuple[str, int]]) -> str:
+    """The paragraph holding each part's first character: columns part, paragraph (its
+    gkg:order, the page's ``#p-N`` anchor) and node.
+
+    Args:
+        parts: (IRI of a statement, action or other part with gkg:spanStart, its start).
+            Look up a page's rows at a time: each is a range test over the paragraphs
+            of its own document.
+    """
+    values = " ".join(f"({NamedNode(iri)} {int(start)})" for iri, start in parts)
     return f"""{prefix_block()}
-SELECT ?action (SAMPLE(?kind_) AS ?kind) (SAMPLE(?text_) AS ?text) (SAMPLE(?owner_) AS ?owner)
-       (SAMPLE(?owed_to_) AS ?owed_to) (SAMPLE(?owner_name_) AS ?owner_name)
-       (SAMPLE(?owed_to_name_) AS ?owed_to_name) (SAMPLE(?due_) AS ?due) (SAMPLE(?status_) AS ?status)
-       (SAMPLE(?ref_) AS ?ref) (SAMPLE(?meeting_date_) AS ?meeting_date) ?meeting
-       (SAMPLE(?meeting_title_) AS ?meeting_title) (SAMPLE(?document_) AS ?document)
+SELECT ?part (MIN(?order) AS ?paragraph) (SAMPLE(?para) AS ?node)
 WHERE {{
-{where}
+  VALUES (?part ?start) {{ {values} }}
+  GRAPH ?g {{
+    ?part gkg:spanStart ?start .
+    ?para a gkg:Paragraph ; gkg:spanStart ?ps ; gkg:spanEnd ?pe ; gkg:order ?order .
+  }}
+  FILTER(?ps <= ?start && ?start < ?pe)
 }}
-GROUP BY ?action ?meeting
-ORDER BY ?meeting_date ?due ?action
+GROUP BY ?part
+"""
+
+
+ENTITY_FEED_KINDS = ("person", "org", "place", "topic")
+"""Entity types (the IRI path segment) `entity_feed_query` answers for."""
+
+
+def entity_feed_query(iri: str, kind: str, limit: int = 50) -> str:
+    """The newest parts about an entity, for its feed: one row per part, newest meeting
+    first, after a first row (part unbound) carrying the entity's `label`.
+
+    A person: the statements they made and the actions they own or are owed. A place,
+    topic or organisation: the paragraphs that mention it.
+
+    Columns: label, part, kind ("statement", "action", "commitment", "paragraph"),
+    role ("spoke", "owner", "owed", "mentioned"), text, meeting, meeting_date,
+    meeting_title, body, start, end, order (a paragraph's gkg:order).
+
+    Raises:
+        ValueError: a kind not in ENTITY_FEED_KINDS, or an IRI that is not one.
+    """
+    if kind not in ENTITY_FEED_KINDS:
+        raise ValueError(f"unknown kind {kind!r}; use one of {', '.join(ENTITY_FEED_KINDS)}")
+    e = str(NamedNode(iri))
+    if kind == "person":
+        parts = (
+            f'{{ ?part gkg:speaker {e} ; a gkg:Statement . BIND("spoke" AS ?role) }}'
+            f' UNION {{ ?part gkg:owner {e} ; a gkg:Action . BIND("owner" AS ?role) }}'
+            f' UNION {{ ?part gkg:owedTo {e} ; a gkg:Action . BIND("owed" AS ?role) }}'
+        )
+    else:
+        parts = f'?part gkg:mentions {e} ; a gkg:Paragraph . BIND("mentioned" AS ?role)'
+    return f"""{prefix_block()}
+SELECT ?label ?part ?kind ?role ?text ?meeting ?meeting_date ?meeting_title ?body
+       ?start ?end ?order
+WHERE {{
+  {{ SELECT (SAMPLE(?l) AS ?label) WHERE {{ {e} foaf:name|skos:prefLabel ?l }} }}
+  OPTIONAL {{ {{
+    SELECT ?part (SAMPLE(?k) AS ?kind) (SAMPLE(?r) AS ?role) (SAMPLE(?t) AS ?text)
+           (SAMPLE(?m) AS ?meeting) (MAX(?d) AS ?meeting_date) (SAMPLE(?mt) AS ?meeting_title)
+           (SAMPLE(?b) AS ?body) (MIN(?s) AS ?start) (MIN(?en) AS ?end) (MIN(?o) AS ?order)
+    WHERE {{
+      {{ SELECT ?part ?role WHERE {{ {parts} }} }}
+      BIND(?role AS ?r)
+      ?part gkg:text ?t .
+      BIND(IF(EXISTS {{ ?part a gkg:Commitment }}, "commitment",
+           IF(EXISTS {{ ?part a gkg:Action }}, "action",
+           IF(EXISTS {{ ?part a gkg:Statement }}, "statement", "paragraph"))) AS ?k)
+      ?part (dcterms:isPartOf)+ ?m . ?m a gkg:Meeting .
+      OPTIONAL {{ ?m dcterms:date ?d }}
+      OPTIONAL {{ ?m dcterms:title ?mt }}
+      OPTIONAL {{ ?m schema:organizer/skos:prefLabel ?b }}
+      OPTIONAL {{ ?part gkg:spanStart ?s ; gkg:spanEnd ?en }}
+      OPTIONAL {{ ?part gkg:order ?o }}
+    }}
+    GROUP BY ?part
+    ORDER BY DESC(?meeting_date) ?part
+    LIMIT {max(0, int(limit))}
+  }} }}
+}}
+ORDER BY DESC(?meeting_date) ?part
 """
 
 

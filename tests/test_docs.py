@@ -16,7 +16,7 @@ def test_quick_start_has_exactly_two_commands():
     (block,) = re.findall(r"```sh\n(.*?)```", section, re.S)
     commands = [ln for ln in block.splitlines() if ln.strip() and not ln.startswith("#")]
     assert len(commands) == 2
-    assert "govkg ingest samples" in commands[0] and "govkg actions" in commands[0]
+    assert "govkg ingest samples" in commands[0] and "govkg serve" in commands[0]
     assert "pytest" in commands[1]
 
 

@@ -10,12 +10,11 @@ from typing import Any
 from flask import Flask
 
 DEFAULTS: dict[str, Any] = {
+    # the data directory (store, index, source copies); None: $GOVKG_DATA or ./govkg-data
     "DATA": None,
-    """The data directory (store, index, source copies); None: $GOVKG_DATA or ./govkg-data."""
     "SITE_NAME": "govkg",
     "PER_PAGE": 10,
     "FEED_ITEMS": 50,
-    "JSON_SORT_KEYS": False,
 }
 
 
@@ -32,6 +31,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from web import data, errors, security
     from web.views import register_views
 
+    app.json.sort_keys = False  # type: ignore[attr-defined]  # keep each page's key order
     data.init_app(app)
     errors.init_app(app)
     security.init_app(app)

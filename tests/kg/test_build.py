@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from conftest import rich_record
 from rdflib import Graph
 from rdflib.compare import graph_diff, to_isomorphic
 
@@ -27,6 +26,7 @@ from ingest.models import (
 )
 from kg import iris
 from kg.build import record_to_quads
+from tests.conftest import rich_record
 
 ID = "https://w3id.org/govkg/id/"
 GKG = "https://w3id.org/govkg/ns#"

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import DATA, GOOD_MINUTES, needs_pipeline
 
 from kg.cli import format_table, main
+from tests.conftest import DATA, GOOD_MINUTES, needs_pipeline
 
 COMMANDS = sorted(main.commands)
 

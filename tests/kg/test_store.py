@@ -9,7 +9,6 @@ from types import SimpleNamespace
 
 import pyoxigraph as ox
 import pytest
-from conftest import DATA, GOOD_MINUTES, needs_pipeline, rich_record
 from rdflib import Graph
 
 from ingest.models import Meeting, MinutesRecord, Source
@@ -18,6 +17,7 @@ from kg.build import record_to_quads
 from kg.pipeline import expand_paths, ingest_paths
 from kg.store import ADDED, REPLACED, UNCHANGED, QueryError, Store, StoreError
 from kg.validate import validate_store
+from tests.conftest import DATA, GOOD_MINUTES, needs_pipeline, rich_record
 
 
 def version(

@@ -1,0 +1,267 @@
+"""The commitments tracker: filters in, rows out.
+
+The web page, its CSV, Atom and iCalendar feeds all call `find()` / `all_rows()`;
+the query itself is `kg.queries.actions_query` (shared with `govkg actions`). No Flask
+here: paths are site-relative strings, and the caller makes them absolute.
+
+    from kg.store import Store
+    from web.tracker import Filters, find
+    with Store("govkg-data", read_only=True) as store:
+        page = find(store, Filters(owner="clerk", sort="due"), today="2025-01-01")
+        print(page.total, page.rows[0]["owner"], page.rows[0]["source_url"])
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from kg import iris
+from kg.queries import ACTION_SORTS, ACTION_STATES, actions_query, paragraphs_query
+
+__all__ = [
+    "DEFAULT_SORT",
+    "DUE_SOON_DAYS",
+    "Filters",
+    "TrackerPage",
+    "all_rows",
+    "due_soon",
+    "entity_path",
+    "find",
+    "meeting_path",
+    "source_path",
+]
+
+DEFAULT_SORT = "raised"
+"""Newest meeting first: what was promised most recently."""
+DUE_SOON_DAYS = 14
+"""How far ahead the feeds look for actions falling due."""
+MAX_PER_PAGE = 100
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the tracker shows. None (or "") means any; text matches any case, anywhere
+    in the name ("clerk" finds "Clerk (J A Taylor)"). Dates are YYYY-MM-DD, inclusive."""
+
+    owner: str | None = None
+    owed_to: str | None = None
+    body: str | None = None
+    topic: str | None = None
+    place: str | None = None
+    status: str | None = None
+    """One of kg.queries.ACTION_STATES; "overdue" is an open action past its due date."""
+    due_before: str | None = None
+    due_after: str | None = None
+    sort: str = DEFAULT_SORT
+    """One of kg.queries.ACTION_SORTS: "raised", "due" or "owner"."""
+
+    def __post_init__(self) -> None:
+        for name in ("due_before", "due_after"):
+            value = getattr(self, name)
+            if value is not None and not _is_date(value):
+                raise ValueError(f"{name.replace('_', ' ')}: not a date, use YYYY-MM-DD: {value!r}")
+        if self.status is not None and self.status not in ACTION_STATES:
+            raise ValueError(
+                f"status: unknown status {self.status!r}; use one of {', '.join(ACTION_STATES)}"
+            )
+        if self.sort not in ACTION_SORTS:
+            raise ValueError(
+                f"sort: unknown sort {self.sort!r}; use one of {', '.join(ACTION_SORTS)}"
+            )
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str]) -> Filters:
+        """Filters from a query string; blank values mean any.
+
+        Raises:
+            ValueError: a date that is not YYYY-MM-DD, an unknown status or sort.
+        """
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = (args.get(f.name) or "").strip()
+            if raw:
+                values[f.name] = raw[:200]
+        return cls(**values)
+
+    def args(self) -> dict[str, str]:
+        """The non-empty filters as query-string arguments (sort only if not default)."""
+        out = {k: v for k, v in asdict(self).items() if v and k != "sort"}
+        if self.sort != DEFAULT_SORT:
+            out["sort"] = self.sort
+        return out
+
+    def query_string(self, **extra: Any) -> str:
+        """``?owner=...`` for links that keep the filters ("" when there are none)."""
+        args = {**self.args(), **{k: str(v) for k, v in extra.items() if v is not None}}
+        return "?" + urlencode(args) if args else ""
+
+    def query_kwargs(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+
+@dataclass
+class TrackerPage:
+    rows: list[dict[str, Any]]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def _is_date(value: str) -> bool:
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return len(value) == 10
+
+
+def find(
+    store: Any, filters: Filters, *, today: str, page: int = 1, per_page: int = 25
+) -> TrackerPage:
+    """One page of the tracker: the rows (see `all_rows`) and the total of all pages.
+
+    Two queries: the page with its total (kg.queries.actions_query), then the
+    paragraphs that hold the page's actions (kg.queries.paragraphs_query).
+    """
+    page = max(1, int(page))
+    per_page = min(max(1, int(per_page)), MAX_PER_PAGE)
+    query = actions_query(
+        **filters.query_kwargs(),
+        today=today,
+        detail=True,
+        limit=per_page,
+        offset=(page - 1) * per_page,
+    )
+    _, raw = store.select(query)
+    total = int(raw[0]["total"] or 0) if raw else 0
+    rows = _rows(store, [r for r in raw if r.get("action")])
+    return TrackerPage(rows=rows, total=total, page=page, per_page=per_page)
+
+
+def all_rows(
+    store: Any, filters: Filters, *, today: str, limit: int | None = None
+) -> list[dict[str, Any]]:
+    """Every matching action (or the first `limit`) as a row dict.
+
+    Keys: action, kind, text, owner, owner_name, owner_id, owner_url, owed_to,
+    owed_to_name, owed_to_id, owed_to_url, due (as written), due_date (YYYY-MM-DD or
+    None; "next meeting" resolved when the minutes give its date), status (shown:
+    "open", "overdue", "done", ...), recorded_status (gkg:status), ref, meeting,
+    meeting_date, meeting_title, meeting_url, body, span ([start, end] or None), page,
+    paragraph (the ``#p-N`` of the paragraph holding the action, or None), source_url.
+    """
+    kwargs: dict[str, Any] = {"today": today, "detail": True}
+    if limit is not None:
+        kwargs.update(limit=limit, offset=0)
+    _, raw = store.select(actions_query(**filters.query_kwargs(), **kwargs))
+    return _rows(store, [r for r in raw if r.get("action")])
+
+
+def due_soon(
+    store: Any, filters: Filters, *, today: str, days: int = DUE_SOON_DAYS
+) -> list[dict[str, Any]]:
+    """Open actions due from `today` to `days` ahead, soonest first."""
+    start = dt.date.fromisoformat(today)
+    window = Filters(
+        **{
+            **asdict(filters),
+            "due_after": max(filters.due_after or today, today),
+            "due_before": min(
+                filters.due_before or "9999-12-31", (start + dt.timedelta(days=days)).isoformat()
+            ),
+            "sort": "due",
+        }
+    )
+    return [r for r in all_rows(store, window, today=today) if r["status"] in ("open", "updated")]
+
+
+def _rows(store: Any, raw: list[dict[str, str | None]]) -> list[dict[str, Any]]:
+    spans = [(str(r["action"]), int(str(r["start"]))) for r in raw if r.get("start") is not None]
+    paragraphs: dict[str, int] = {}
+    for i in range(0, len(spans), 200):
+        _, found = store.select(paragraphs_query(spans[i : i + 200]))
+        paragraphs.update({str(f["part"]): int(f["paragraph"] or 0) for f in found})
+    return [_row(r, paragraphs.get(str(r["action"]))) for r in raw]
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _row(r: dict[str, str | None], paragraph: int | None) -> dict[str, Any]:
+    start, end = _int(r.get("start")), _int(r.get("end"))
+    span = [start, end] if start is not None and end is not None else None
+    meeting = r.get("meeting") or ""
+    return {
+        "action": r["action"],
+        "kind": r.get("kind") or "action",
+        "text": r.get("text") or "",
+        "owner": r.get("owner"),
+        "owner_name": r.get("owner_name"),
+        "owner_id": r.get("owner_id"),
+        "owner_url": entity_path(r.get("owner_id")),
+        "owed_to": r.get("owed_to"),
+        "owed_to_name": r.get("owed_to_name"),
+        "owed_to_id": r.get("owed_to_id"),
+        "owed_to_url": entity_path(r.get("owed_to_id")),
+        "due": r.get("due"),
+        "due_date": r.get("due_date"),
+        "status": r.get("state") or r.get("status") or "open",
+        "recorded_status": r.get("status"),
+        "ref": r.get("ref"),
+        "meeting": meeting,
+        "meeting_date": r.get("meeting_date"),
+        "meeting_title": r.get("meeting_title"),
+        "meeting_url": meeting_path(meeting),
+        "body": r.get("body"),
+        "span": span,
+        "page": _int(r.get("page")),
+        "paragraph": paragraph,
+        "source_url": source_path(meeting, paragraph, span),
+    }
+
+
+def entity_path(iri: str | None) -> str | None:
+    """The site path of an entity page (``/id/person/ann-lee``) for an IRI under the
+    data base, else None."""
+    if not iri:
+        return None
+    base = iris.base()
+    if not iri.startswith(base):
+        return None
+    rest = iri[len(base) :]
+    if rest.count("/") != 1:
+        return None
+    kind, slug = rest.split("/")
+    return f"/id/{quote(kind)}/{quote(slug)}"
+
+
+def meeting_path(meeting: str | None) -> str | None:
+    """``/meeting/<slug>`` for a meeting IRI."""
+    if not meeting:
+        return None
+    return "/meeting/" + quote(meeting.rstrip("/").rsplit("/", 1)[-1])
+
+
+def source_path(meeting: str | None, paragraph: int | None, span: list[int] | None) -> str | None:
+    """The meeting page at the paragraph holding a span, the span highlighted:
+    ``/meeting/<slug>?hl=<start>-<end>#p-<order>``."""
+    path = meeting_path(meeting)
+    if path is None:
+        return None
+    if span:
+        path += f"?hl={span[0]}-{span[1]}"
+    if paragraph:
+        path += f"#p-{paragraph}"
+    return path
