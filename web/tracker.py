@@ -14,6 +14,9 @@ here: paths are site-relative strings, and the caller makes them absolute.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
 from typing import Any
@@ -133,17 +136,36 @@ def find(
     """
     page = max(1, int(page))
     per_page = min(max(1, int(per_page)), MAX_PER_PAGE)
-    query = actions_query(
-        **filters.query_kwargs(),
-        today=today,
-        detail=True,
-        limit=per_page,
-        offset=(page - 1) * per_page,
-    )
-    _, raw = store.select(query)
-    total = int(raw[0]["total"] or 0) if raw else 0
-    rows = _rows(store, [r for r in raw if r.get("action")])
-    return TrackerPage(rows=rows, total=total, page=page, per_page=per_page)
+    raw = _matching(store, filters, today)
+    start = (page - 1) * per_page
+    rows = _rows(store, raw[start : start + per_page])
+    return TrackerPage(rows=rows, total=len(raw), page=page, per_page=per_page)
+
+
+_CACHE: OrderedDict[tuple[int, str, str], list[dict[str, str | None]]] = OrderedDict()
+_CACHE_SIZE = 64
+_cache_lock = threading.Lock()
+
+
+def _matching(store: Any, filters: Filters, today: str) -> list[dict[str, str | None]]:
+    """Every action matching the filters, in order, cached for this opened store.
+
+    Paging through the tracker, downloading its CSV or reading its feeds asks the same
+    question again and again; the store object is replaced when the data changes
+    (web.data), so its identity keys the cache.
+    """
+    key = (id(store), json.dumps(filters.query_kwargs(), sort_keys=True), today)
+    with _cache_lock:
+        if key in _CACHE:
+            _CACHE.move_to_end(key)
+            return _CACHE[key]
+    _, raw = store.select(actions_query(**filters.query_kwargs(), today=today, detail=True))
+    rows = [r for r in raw if r.get("action")]
+    with _cache_lock:
+        _CACHE[key] = rows
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return rows
 
 
 def all_rows(
@@ -158,11 +180,8 @@ def all_rows(
     meeting_date, meeting_title, meeting_url, body, span ([start, end] or None), page,
     paragraph (the ``#p-N`` of the paragraph holding the action, or None), source_url.
     """
-    kwargs: dict[str, Any] = {"today": today, "detail": True}
-    if limit is not None:
-        kwargs.update(limit=limit, offset=0)
-    _, raw = store.select(actions_query(**filters.query_kwargs(), **kwargs))
-    return _rows(store, [r for r in raw if r.get("action")])
+    raw = _matching(store, filters, today)
+    return _rows(store, raw if limit is None else raw[:limit])
 
 
 def due_soon(
