@@ -18,6 +18,7 @@ fresh data directory, and prints:
     python bench/search_bench.py                      # 1,000 meetings
     python bench/search_bench.py --meetings 10000 --json bench/out/search_10k.json
     python bench/search_bench.py --small              # 100 meetings (CI)
+    python bench/search_bench.py --data /tmp/s1k-data --skip-ingest   # reuse a data dir
 """
 
 from __future__ import annotations
@@ -457,6 +458,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workdir", help="keep minutes and data here (default: a temp dir)")
     ap.add_argument("--json", metavar="FILE", help="also write the results as JSON ('-' = stdout)")
     ap.add_argument("--no-fts", action="store_true", help="skip the SQLite FTS5 reference")
+    ap.add_argument("--data", metavar="DIR", help="the data directory (default: WORKDIR/data)")
+    ap.add_argument(
+        "--skip-ingest",
+        action="store_true",
+        help="search the existing --data directory (no generating, no ingest)",
+    )
     args = ap.parse_args(argv)
     if args.small:
         args.meetings, args.repeat = 100, 2
@@ -464,8 +471,12 @@ def main(argv: list[str] | None = None) -> int:
     def log(msg: str) -> None:
         print(msg, file=sys.stderr, flush=True)
 
+    if args.skip_ingest and not args.data:
+        ap.error("--skip-ingest needs --data DIR")
     tmp = None
-    if args.workdir:
+    if args.skip_ingest:
+        work = Path(args.data)
+    elif args.workdir:
         work = Path(args.workdir)
         if work.exists():
             shutil.rmtree(work)
@@ -473,7 +484,8 @@ def main(argv: list[str] | None = None) -> int:
     else:
         tmp = tempfile.TemporaryDirectory(prefix="govkg-search-bench-")
         work = Path(tmp.name)
-    minutes, data = work / "minutes", work / "data"
+    minutes = work / "minutes"
+    data = Path(args.data) if args.data else work / "data"
     result: dict[str, Any] = {
         "meetings": args.meetings,
         "seed": args.seed,
@@ -481,20 +493,25 @@ def main(argv: list[str] | None = None) -> int:
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
     }
     try:
-        t0 = time.perf_counter()
-        infos = synthetic_minutes.generate(minutes, args.meetings, args.seed)
-        result["generate_s"] = round(time.perf_counter() - t0, 2)
-        result["minutes_mb"] = round(du(minutes) / 2**20, 2)
-        result["bodies"] = len({i.body for i in infos})
-        log(
-            f"generated {len(infos)} minutes ({result['bodies']} bodies) in {result['generate_s']} s"
-        )
+        if args.skip_ingest:
+            result.update(generate_s=0.0, minutes_mb=0.0, bodies=0, ingest=None)
+            log(f"searching the existing data directory {data} (no ingest)")
+        else:
+            t0 = time.perf_counter()
+            infos = synthetic_minutes.generate(minutes, args.meetings, args.seed)
+            result["generate_s"] = round(time.perf_counter() - t0, 2)
+            result["minutes_mb"] = round(du(minutes) / 2**20, 2)
+            result["bodies"] = len({i.body for i in infos})
+            log(
+                f"generated {len(infos)} minutes ({result['bodies']} bodies) "
+                f"in {result['generate_s']} s"
+            )
 
-        log("ingesting ...")
-        ing = ingest(minutes, data, log)
-        store = ing.pop("store")
-        result["ingest"] = ing
-        store.close()
+            log("ingesting ...")
+            ing = ingest(minutes, data, log)
+            store = ing.pop("store")
+            result["ingest"] = ing
+            store.close()
 
         from kg.store import Store
 
@@ -533,26 +550,35 @@ def main(argv: list[str] | None = None) -> int:
         else:
             Path(args.json).parent.mkdir(parents=True, exist_ok=True)
             Path(args.json).write_text(text + "\n", encoding="utf-8")
-    ok = not result["ingest"]["failed_count"]
+    ok = not (result["ingest"] or {}).get("failed_count")
     return 0 if ok else 1
 
 
 def print_report(r: dict[str, Any]) -> None:
     ing = r["ingest"]
-    sp = ing["split_s"]
-    print(
-        f"govkg search benchmark: {r['meetings']:,} synthetic meetings ({r['bodies']} bodies), "
-        f"seed {r['seed']}, Python {r['machine']['python']}, {r['machine']['cpus']} CPUs"
-    )
-    print()
-    print(
-        f"ingest      {ing['documents']:,} documents in {ing['seconds']:.1f} s = "
-        f"{ing['docs_per_s']:.1f} docs/s  ({ing['failed_count']} failed, {ing['triples']:,} triples)"
-    )
-    parts = ", ".join(f"{k} {v:.1f} s" for k, v in sp.items())
-    print(f"  split     {parts}")
-    if "index_rebuild_s" in ing:
-        print(f"  index     built after ingest by open_index(): {ing['index_rebuild_s']:.1f} s")
+    if ing is None:
+        print(
+            f"govkg search benchmark: an existing data directory (no ingest), "
+            f"Python {r['machine']['python']}, {r['machine']['cpus']} CPUs"
+        )
+        print()
+    else:
+        sp = ing["split_s"]
+        print(
+            f"govkg search benchmark: {r['meetings']:,} synthetic meetings "
+            f"({r['bodies']} bodies), seed {r['seed']}, Python {r['machine']['python']}, "
+            f"{r['machine']['cpus']} CPUs"
+        )
+        print()
+        print(
+            f"ingest      {ing['documents']:,} documents in {ing['seconds']:.1f} s = "
+            f"{ing['docs_per_s']:.1f} docs/s  ({ing['failed_count']} failed, "
+            f"{ing['triples']:,} triples)"
+        )
+        parts = ", ".join(f"{k} {v:.1f} s" for k, v in sp.items())
+        print(f"  split     {parts}")
+        if "index_rebuild_s" in ing:
+            print(f"  index     built after ingest by open_index(): {ing['index_rebuild_s']:.1f} s")
     s = r["sizes_bytes"]
     print(
         f"on disk     store {mb(s['store'])}, index {mb(s['index'])}, sources {mb(s['sources'])} "

@@ -12,27 +12,47 @@ change major versions weekly; ``whoosh-novo`` is a single-author alpha.
 ``whoosh-reloaded==2.7.5`` is frozen but imports cleanly with ``-W error`` on
 3.11/3.12, is BSD-2 and reads 2.7.4 indexes: that is the pinned one. All perform
 alike; highlighting dominates query time, so only the shown hits are highlighted.
+
+How a search stays fast (Whoosh is pure Python; every posting walked costs):
+
+- free text is one field, ``content`` (text, title, speakers and roles written together
+  at index time, each part with its TEXT_FIELDS weight), so a word is ONE term query;
+- a phrase is the AND of its word pairs in ``pairs`` (exact for two words; for longer
+  phrases each adjacent pair must occur, not necessarily in one run), never Whoosh's
+  position matching, which decodes the positions of every candidate;
+- field filters ANDed with the words (``speaker:``, ``role:``, ``date:``, ``kind:``, ...)
+  and the `filters` argument are unscored sets of document numbers, cached per index
+  generation (dates by bisecting the date column);
+- kind weights are read once per segment and keep Whoosh's block-max skipping valid;
+- the total and the facets are exact: one unscored pass collects every matching
+  document number, facets count them from per-generation tables; only the top of the
+  ranking is scored in full (newest-first scores just the hits that can be shown).
 """
 
 from __future__ import annotations
 
 import calendar
+import heapq
 import json
 import os
 import threading
+from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from html import escape
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
-from whoosh import highlight, index, query, scoring, sorting
+from whoosh import highlight, index, query, scoring
 from whoosh.analysis import STOP_WORDS, RegexTokenizer, StemmingAnalyzer
 from whoosh.analysis.filters import LowercaseFilter
 from whoosh.codec import whoosh3
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.system import pack_uint
+from whoosh.util.numeric import byte_to_length
 from whoosh.writing import IndexWriter as _WhooshWriter
 
 from kg import querylang as ql
@@ -81,7 +101,7 @@ _QUERY_FIELD = {
     "doc": "doc",
 }
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 5
 """Bumped when the schema changes; an index of another version must be rebuilt."""
 
 
@@ -224,7 +244,64 @@ agenda items short titles, which BM25 favours; the minutes themselves come first
 
 TEXT_FIELDS = (("text", 1.0), ("title", 0.4), ("speaker", 0.5), ("role", 0.5))
 """Where a free-text word is looked for, with weights: "Chief Constable custody" finds
-what the Chief Constable said about custody."""
+what the Chief Constable said about custody. They are written together into the one
+field ``content`` (each word's weight is its part's), so a free-text word is one term
+query; the fields themselves remain for ``title:``, ``speaker:`` and ``role:``."""
+
+_PART = "\u241f"
+"""Joins the parts of ``content`` (TEXT_FIELDS order); no text contains it."""
+_PART_GAP = 100
+"""Positions left between the parts of ``content``: a phrase never spans two."""
+
+
+class _WeightedParts(TEXT):
+    """A TEXT field whose value is several parts (joined by _PART) of TEXT_FIELDS'
+    weights: a word's weight (BM25's term frequency) is the sum of its occurrences'
+    part weights, and the parts' positions are apart, so a phrase stays in one part."""
+
+    def index(self, value: Any, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
+        positions: dict[str, list[int]] = {}
+        weights: dict[str, float] = {}
+        base = 0
+        for part, (_, weight) in zip(str(value).split(_PART), TEXT_FIELDS, strict=False):
+            last = -1
+            for t in self.analyzer(part, positions=True, mode="index"):
+                positions.setdefault(t.text, []).append(base + t.pos)
+                weights[t.text] = weights.get(t.text, 0.0) + weight
+                last = t.pos
+            base += last + 1 + _PART_GAP
+        boost = self.format.field_boost
+        for word, poses in positions.items():
+            yield word.encode("utf-8"), len(poses), weights[word] * boost, self.format.encode(poses)
+
+
+_PAIR = " "
+"""Joins the two words of a ``pairs`` term (no analysed word holds a space)."""
+
+
+class _WeightedPairs(TEXT):
+    """The word pairs of the same parts as `_WeightedParts` (each word with the next
+    one left after stop words): a phrase is the AND of its pairs, term look-ups
+    instead of Whoosh's slow position matching."""
+
+    def index(self, value: Any, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
+        freqs: dict[str, int] = {}
+        weights: dict[str, float] = {}
+        for part, (_, weight) in zip(str(value).split(_PART), TEXT_FIELDS, strict=False):
+            previous = None
+            for t in self.analyzer(part, mode="index"):
+                if previous is not None:
+                    pair = previous + _PAIR + t.text
+                    freqs[pair] = freqs.get(pair, 0) + 1
+                    weights[pair] = weights.get(pair, 0.0) + weight
+                previous = t.text
+        boost = self.format.field_boost
+        for pair, freq in freqs.items():
+            yield pair.encode("utf-8"), freq, weights[pair] * boost, pack_uint(freq)
+
+
+def _content(u: Unit) -> str:
+    return _PART.join((u.text, u.title, " ".join(u.speakers), " ".join(u.roles)))
 
 
 def _schema() -> Schema:
@@ -234,6 +311,8 @@ def _schema() -> Schema:
         id=ID(unique=True, stored=True),
         kind=ID(stored=True, sortable=True),
         text=TEXT(analyzer=words, stored=True, phrase=True, spelling=True),
+        content=_WeightedParts(analyzer=words, phrase=True),
+        pairs=_WeightedPairs(analyzer=words, phrase=False),
         title=TEXT(analyzer=words, stored=True),
         doc=KEYWORD(stored=True, commas=True, lowercase=False),
         meeting=ID(stored=True),
@@ -272,6 +351,8 @@ def _to_fields(u: Unit) -> dict[str, Any]:
         "id": u.id,
         "kind": u.kind,
         "text": u.text,
+        "content": _content(u),
+        "pairs": _content(u),
         "title": u.title,
         "doc": ",".join(u.docs),
         "meeting": u.meeting,
@@ -348,31 +429,79 @@ def _date_bound(text: str | None, end: bool) -> datetime | None:
 
 
 class _KindWeighting(scoring.BM25F):
-    """BM25F times the unit kind's KIND_WEIGHT."""
+    """BM25F times the unit kind's KIND_WEIGHT.
+
+    The factors are read once per segment reader (a list by document number) and
+    every factor is at most 1, so BM25F's block and maximum qualities stay upper
+    bounds: Whoosh may still skip the blocks that cannot reach the top N.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._weights: dict[int, tuple[Any, list[float]]] = {}
+        self._lengths: dict[tuple[int, str], tuple[Any, list[int] | None]] = {}
+
+    def kind_weights(self, reader: Any) -> list[float]:
+        """The kind factor of every document number of a (segment) reader."""
+        found = self._weights.get(id(reader))
+        if found is not None and found[0] is reader:
+            return found[1]
+        weights = [1.0] * reader.doc_count_all()
+        for kind, factor in KIND_WEIGHT.items():
+            if ("kind", kind) in reader:
+                for n in reader.postings("kind", kind).all_ids():
+                    weights[n] = factor
+        self._weights[id(reader)] = (reader, weights)
+        return weights
+
+    def field_lengths(self, reader: Any, fieldname: str) -> list[int] | None:
+        """A field's length in every document of a segment reader (None: not known).
+
+        BM25F looks a length up per scored document through Whoosh's column reader
+        (the costliest step of scoring); a list read once per segment is a C lookup."""
+        key = (id(reader), fieldname)
+        found = self._lengths.get(key)
+        if found is not None and found[0] is reader:
+            return found[1]
+        lengths = None
+        perdoc = getattr(reader, "_perdoc", None)
+        if isinstance(perdoc, whoosh3.W3PerDocReader):
+            column = perdoc._cached_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN)
+            if column is not None:
+                lengths = [_BYTE_LENGTH[b] for b in column]
+        self._lengths[key] = (reader, lengths)
+        return lengths
 
     def scorer(self, searcher: Any, fieldname: str, text: Any, qf: float = 1) -> Any:
         inner = super().scorer(searcher, fieldname, text, qf)
         reader = searcher.reader()
-        kinds = reader.column_reader("kind") if reader.has_column("kind") else None
-        return _KindScorer(inner, kinds)
+        if isinstance(inner, scoring.WeightLengthScorer) and hasattr(inner, "dfl"):
+            lengths = self.field_lengths(reader, fieldname)
+            if lengths is not None:
+                inner.dfl = lengths.__getitem__
+        return _KindScorer(inner, self.kind_weights(reader))
+
+
+_BYTE_LENGTH = [byte_to_length(b) if b else 1 for b in range(256)]
+"""Whoosh's one-byte field lengths decoded (0, no length, scores as 1)."""
 
 
 class _KindScorer(scoring.BaseScorer):
-    def __init__(self, inner: Any, kinds: Any) -> None:
+    def __init__(self, inner: Any, weights: list[float]) -> None:
         self.inner = inner
-        self.kinds = kinds
+        self.weights = weights
 
     def supports_block_quality(self) -> bool:
-        return False
+        return bool(self.inner.supports_block_quality())
 
     def max_quality(self) -> float:
         return float(self.inner.max_quality())
 
+    def block_quality(self, matcher: Any) -> float:
+        return float(self.inner.block_quality(matcher))
+
     def score(self, matcher: Any) -> float:
-        score = float(self.inner.score(matcher))
-        if self.kinds is None:
-            return score
-        return score * KIND_WEIGHT.get(self.kinds[matcher.id()], 1.0)
+        return float(self.inner.score(matcher)) * self.weights[matcher.id()]
 
 
 class _Mark(highlight.Formatter):
@@ -447,17 +576,28 @@ class SearchIndex:
                 self._ix = index.create_in(str(self.path), _schema())
                 self._write_meta()
                 self.created = True
+            if self._meta().get("schema") != SCHEMA_VERSION:
+                if read_only:
+                    self._ix.close()
+                    raise SearchIndexError(
+                        f"{self.path}: the search index has an old layout; run `govkg reindex`"
+                    )
+                # opened for writing (ingest, reindex): start again empty, `created`
+                # so that `kg.indexing.open_index` rebuilds it from the store
+                self._ix.close()
+                self._ix = index.create_in(str(self.path), _schema())
+                self._write_meta()
+                self.created = True
         except OSError as exc:
             raise SearchIndexError(f"{self.path}: cannot open the search index ({exc})") from exc
-        meta = self._meta()
-        if meta.get("schema") != SCHEMA_VERSION:
-            raise SearchIndexError(
-                f"{self.path}: the search index has an old layout; run `govkg reindex`"
-            )
         self._lock = threading.Lock()
         self._searcher: Any = None
-        self._facet_tables: dict[str, list[tuple[str, ...]]] = {}
-        self._words = self._ix.schema["text"].analyzer
+        self._cache: dict[Any, Any] = {}
+        """Things derived from the current searcher (facet tables, filter sets, dates);
+        emptied whenever a new searcher is opened (a new index generation)."""
+        self.schema: Schema = self._ix.schema
+        """The index's schema (read once: Whoosh reads it from disk on every access)."""
+        self._words = self.schema["text"].analyzer
 
     # -- lifecycle ----------------------------------------------------------------
     def close(self) -> None:
@@ -527,6 +667,7 @@ class SearchIndex:
         """Delete every unit (a new empty index with the same schema)."""
         self.close()
         self._ix = index.create_in(str(self.path), _schema())
+        self.schema = self._ix.schema
         self._write_meta()
 
     # -- reading ------------------------------------------------------------------------
@@ -535,13 +676,13 @@ class SearchIndex:
         with self._lock:
             if self._searcher is None:
                 self._searcher = self._ix.searcher(weighting=_KindWeighting())
-                self._facet_tables = {}
+                self._cache = {}
             elif not self._searcher.up_to_date():
                 # a new searcher, not Searcher.refresh(): whoosh 2.7.5's reader reuse
                 # fails when the old reader was a single segment's
                 self._searcher.close()
                 self._searcher = self._ix.searcher(weighting=_KindWeighting())
-                self._facet_tables = {}
+                self._cache = {}
             return self._searcher
 
     def analyze(self, text: str) -> list[str]:
@@ -602,58 +743,226 @@ class SearchIndex:
     ) -> RawPage:
         """Run a query tree; highlight only the hits of the page asked for.
 
+        The total and the facet counts are exact (every matching unit, whatever the
+        sort); only the hits up to the page asked for are scored in full order.
+
         Args:
             node: the query (None: every unit the filters allow).
             filters: more trees every hit must match (unscored).
             page, per_page: 1-based page and its size.
-            sort: "relevance" or "date" (newest first, then relevance).
+            sort: "relevance" or "date" (newest first, then relevance; undated
+                units, the entities, last).
             facets: names from FACETS to count over all matching units.
         """
         s = self.searcher()
+        # field filters ANDed with the query (speaker:, date:, ...) become cached sets
+        # of document numbers, like `filters`
+        node, more = _split_filters(node)
+        allow = self._allowed([*filters, *more])
         q = _translate(self, node) if node is not None else query.Every()
         if q is None:
             q = query.NullQuery
-        fq = [x for x in (_translate(self, f) for f in filters) if x is not None]
-        kwargs: dict[str, Any] = {"filter": query.And(fq) if fq else None}
-        if sort == "date":
-            kwargs["sortedby"] = sorting.MultiFacet(
-                [sorting.FieldFacet("date", reverse=True), sorting.ScoreFacet()]
-            )
         offset = (max(page, 1) - 1) * per_page
-        # room to skip passages that repeat one already listed (see _distinct_passages)
-        results = s.search(q, limit=3 * (offset + per_page) + 10, terms=False, **kwargs)
-        total = len(results)
+        wanted = offset + per_page
+        docs = self._matching(q, allow)
+        if sort == "date":
+            ranked = self._newest(q, docs, 3 * wanted + 10)
+        elif isinstance(q, query.Every):
+            ranked = self._browse(docs, 3 * wanted + 10)
+        else:
+            # room to skip passages that repeat one already listed (_distinct_passages)
+            results = s.search(q, limit=3 * wanted + 10, terms=False, filter=allow)
+            ranked = [(float(score), n) for score, n in results.top_n]
         # highlight what was asked for, not what was excluded (NOT x)
         shown = _translate(self, node, positive=True) if node is not None else None
-        results.q = shown if shown is not None else query.NullQuery
-        results.fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=70)
-        results.formatter = _Mark()
+        marked = self._highlight_terms(shown)
         hits = []
-        for hit in _distinct_passages(results, offset + per_page)[offset:]:
-            stored = hit.fields()
-            snippet = hit.highlights("text", top=2) if stored.get("text") else ""
+        for _n, score, stored in _distinct_passages(s, ranked, wanted)[offset:]:
+            text = stored.get("text", "")
+            snippet = self._snippet(text, marked) if text and marked else ""
             hits.append(
                 RawHit(
                     unit=_from_stored(stored),
-                    # sorted by date, Whoosh gives the sort key instead of a score
-                    score=float(hit.score) if isinstance(hit.score, int | float) else 0.0,
-                    snippet=snippet or _plain_snippet(stored.get("text", "")),
+                    score=score,
+                    snippet=snippet or _plain_snippet(text),
                 )
             )
         counts = {}
-        if facets:
-            docs = results.docs()
-            for name in facets:
-                table = self._facet_table(_FACET_FIELD[name])
-                c: Counter[str] = Counter()
-                for n in docs:
-                    c.update(table[n])
-                counts[name] = sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[:facet_limit]
-        return RawPage(total=total, hits=hits, facets=counts)
+        for name in facets:
+            table = self._facet_table(_FACET_FIELD[name])
+            c = Counter(chain.from_iterable(map(table.__getitem__, docs)))
+            counts[name] = sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[:facet_limit]
+        return RawPage(total=len(docs), hits=hits, facets=counts)
+
+    # -- the parts of a search, with what they cache per searcher ---------------------
+    def _matching(self, q: Any, allow: set[int] | None) -> Sequence[int] | set[int]:
+        """Every document number the query matches (within `allow`), unscored."""
+        s = self.searcher()
+        if isinstance(q, query.Every):
+            return allow if allow is not None else self._live()
+        if q is query.NullQuery:
+            return ()
+        found = s.docs_for_query(q)
+        if allow is None:
+            return list(found)
+        return [n for n in found if n in allow]
+
+    def _live(self) -> set[int]:
+        """Every document number that is not deleted."""
+        live = self._cache.get("live")
+        if live is None:
+            live = self._cache["live"] = set(self.searcher().docs_for_query(query.Every()))
+        return live  # type: ignore[no-any-return]
+
+    def _allowed(self, filters: Sequence[ql.Node]) -> set[int] | None:
+        """The documents every filter allows (None: no filter), from cached sets."""
+        allow: set[int] | None = None
+        for f in filters:
+            docs = self._filter_set(f)
+            if docs is None:
+                continue
+            allow = docs if allow is None else allow & docs
+        return allow
+
+    def _filter_set(self, node: ql.Node) -> set[int] | None:
+        key = ("filter", node)
+        if key in self._cache:
+            return self._cache[key]  # type: ignore[no-any-return]
+        docs: set[int] | None
+        if isinstance(node, ql.Field) and isinstance(node.value, ql.DateRange):
+            docs = self._date_set(node.value)
+        else:
+            fq = _translate(self, node)
+            docs = None if fq is None else set(self.searcher().docs_for_query(fq))
+        if len(self._cache) > 500:  # many distinct filters: start again
+            self._cache = {k: v for k, v in self._cache.items() if k[0] != "filter"}
+        self._cache[key] = docs
+        return docs
+
+    def _dates(self) -> tuple[list[int], list[int], list[int]]:
+        """(date key by document number, date keys sorted, document numbers in that order).
+
+        Keys are the date column's sortable integers; a unit without a date has the
+        largest key there is, so ranges never include it."""
+        found = self._cache.get("dates")
+        if found is None:
+            reader = self.searcher().reader()
+            if reader.has_column("date"):
+                keys = list(reader.column_reader("date", translate=False))
+            else:
+                keys = [_NO_DATE] * reader.doc_count_all()
+            order = sorted(range(len(keys)), key=keys.__getitem__)
+            found = self._cache["dates"] = (keys, [keys[n] for n in order], order)
+        return found  # type: ignore[no-any-return]
+
+    def _date_set(self, r: ql.DateRange) -> set[int]:
+        _, sorted_keys, order = self._dates()
+        field_ = self.schema["date"]
+        start = _date_bound(r.start, end=False)
+        end = _date_bound(r.end, end=True)
+        lo = bisect_left(sorted_keys, field_.to_column_value(start)) if start else 0
+        hi = (
+            bisect_right(sorted_keys, field_.to_column_value(end))
+            if end
+            else bisect_left(sorted_keys, _NO_DATE)
+        )
+        return set(order[lo:hi])
+
+    def _rank(self, name: str) -> list[int]:
+        """Every document number's place in an order, computed once per generation:
+        "newest" (by date, newest first, undated last) or "browse" (the minutes before
+        the entities by kind weight, then newest first)."""
+        rank = self._cache.get(("rank", name))
+        if rank is None:
+            keys = self._dates()[0]
+            if name == "newest":
+                order = sorted(range(len(keys)), key=lambda n: (keys[n] == _NO_DATE, -keys[n], n))
+            else:
+                s = self.searcher()
+                weights = s.weighting.kind_weights(s.reader())
+                order = sorted(
+                    range(len(keys)),
+                    key=lambda n: (-weights[n], keys[n] == _NO_DATE, -keys[n], n),
+                )
+            rank = [0] * len(order)
+            for i, n in enumerate(order):
+                rank[n] = i
+            self._cache[("rank", name)] = rank
+        return rank  # type: ignore[no-any-return]
+
+    def _browse(self, docs: Iterable[int], room: int) -> list[tuple[float, int]]:
+        """Filters only, no words to rank by: the minutes before the entities, newest first."""
+        rank = self._rank("browse")
+        return [(0.0, n) for n in heapq.nsmallest(room, docs, key=rank.__getitem__)]
+
+    def _newest(self, q: Any, docs: Sequence[int] | set[int], room: int) -> list[tuple[float, int]]:
+        """The first `room` documents newest first, ties (one meeting) by score.
+
+        Only the documents that can be among them are scored: the newest `room` and
+        any that share the date of the last of those."""
+        keys = self._dates()[0]
+        rank = self._rank("newest")
+        first = heapq.nsmallest(room, docs, key=rank.__getitem__)
+        if first and len(docs) > room:
+            last = keys[first[-1]]
+            seen = set(first)
+            first += [n for n in docs if keys[n] == last and n not in seen]
+        scores = self._scores(q, first)
+        first.sort(key=lambda n: (keys[n] == _NO_DATE, -keys[n], -scores.get(n, 0.0), n))
+        return [(scores.get(n, 0.0), n) for n in first[:room]]
+
+    def _scores(self, q: Any, docnums: Iterable[int]) -> dict[int, float]:
+        """The relevance scores of some matching documents (a matcher skipping to each)."""
+        s = self.searcher()
+        wanted = sorted(docnums)
+        out: dict[int, float] = {}
+        if not wanted or isinstance(q, query.Every):
+            return out
+        leaves = list(s.leaf_searchers())
+        for i, (leaf, offset) in enumerate(leaves):
+            stop = leaves[i + 1][1] if i + 1 < len(leaves) else None
+            mine = [n - offset for n in wanted if n >= offset and (stop is None or n < stop)]
+            if not mine:
+                continue
+            m = q.matcher(leaf, leaf.context(needs_current=True))
+            for n in mine:
+                if not m.is_active():
+                    break
+                if m.id() < n:
+                    m.skip_to(n)
+                    if not m.is_active():
+                        break
+                if m.id() == n:
+                    out[n + offset] = float(m.score())
+        return out
+
+    def _highlight_terms(self, shown: Any) -> frozenset[str]:
+        """The words of the text field a query matches (prefixes expanded once)."""
+        if shown is None:
+            return frozenset()
+        reader = self.searcher().reader()
+        field_ = self.schema["text"]
+        words: set[str] = set()
+        for fn, t in shown.existing_terms(reader, phrases=True, expand=True):
+            if fn in ("text", "content"):
+                words.add(field_.from_bytes(t))
+            elif fn == "pairs":
+                words.update(field_.from_bytes(t).split(_PAIR))
+        return frozenset(words)
+
+    def _snippet(self, text: str, words: frozenset[str]) -> str:
+        """Whoosh's highlighting of the stored text (as `Hit.highlights`, top 2)."""
+        tokens = self._words(text, positions=True, chars=True, mode="index", removestops=False)
+        tokens = highlight.set_matched_filter(tokens, words)
+        tokens = highlight.Highlighter._merge_matched_tokens(tokens)
+        fragments = _FRAGMENTER.fragment_tokens(text, tokens)
+        best = highlight.top_fragments(fragments, 2, _FRAGMENT_SCORER, highlight.FIRST, minscore=1)
+        return str(_FORMATTER.format(best))
 
     def _facet_table(self, fieldname: str) -> list[tuple[str, ...]]:
         """Values of a field per document number, cached per searcher (generation)."""
-        table = self._facet_tables.get(fieldname)
+        key = ("facet", fieldname)
+        table = self._cache.get(key)
         if table is None:
             s = self.searcher()
             reader = s.reader()
@@ -661,33 +970,97 @@ class SearchIndex:
             for term in reader.field_terms(fieldname):
                 for n in reader.postings(fieldname, term).all_ids():
                     lists[n].append(str(term))
-            table = [tuple(x) for x in lists]
-            self._facet_tables[fieldname] = table
-        return table
+            table = self._cache[key] = [tuple(x) for x in lists]
+        return table  # type: ignore[no-any-return]
+
+    def cached(self, key: Any, make: Callable[[], Any]) -> Any:
+        """`make()` once per index generation: a value derived from the units (a label).
+
+        Args:
+            key: hashable, unique to what `make` computes.
+        """
+        self.searcher()  # a new generation empties the cache
+        full = ("caller", key)
+        if full not in self._cache:
+            if len(self._cache) > 5000:
+                self._cache = {k: v for k, v in self._cache.items() if k[0] != "caller"}
+            self._cache[full] = make()
+        return self._cache[full]
 
 
-def _distinct_passages(results: Any, wanted: int) -> list[Any]:
-    """The first `wanted` hits, one per passage of the minutes: a statement or action
-    inside a paragraph already listed (or the paragraph around one) only repeats it."""
-    kept: list[Any] = []
+_NO_DATE = 2**64 - 1
+"""The date column's value for a unit without a date."""
+
+_FRAGMENTER = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=70)
+_FRAGMENT_SCORER = highlight.BasicFragmentScorer()
+_FORMATTER = _Mark()
+
+
+FILTER_FIELDS = frozenset(
+    [
+        "speaker",
+        "role",
+        "person",
+        "place",
+        "topic",
+        "body",
+        "kind",
+        "year",
+        "meeting",
+        "doc",
+        "date",
+    ]
+)
+"""Query fields that only say which units may match (who, where, when, what kind): ANDed
+with the rest of a query they are unscored filters, cached per index generation. The
+free text (and ``title:``, ``text:``) is what ranks the hits."""
+
+
+def _split_filters(node: ql.Node | None) -> tuple[ql.Node | None, list[ql.Node]]:
+    """Take the field filters a query is ANDed with out of it: (the rest, the filters)."""
+
+    def is_filter(n: ql.Node) -> bool:
+        return isinstance(n, ql.Field) and n.name in FILTER_FIELDS
+
+    if node is None:
+        return None, []
+    if is_filter(node):
+        return None, [node]
+    if isinstance(node, ql.And):
+        found = [n for n in node.items if is_filter(n)]
+        if found:
+            rest = [n for n in node.items if not is_filter(n)]
+            if not rest:
+                return None, found
+            return (rest[0] if len(rest) == 1 else ql.And(tuple(rest))), found
+    return node, []
+
+
+def _distinct_passages(
+    s: Any, ranked: Iterable[tuple[float, int]], wanted: int
+) -> list[tuple[int, float, dict[str, Any]]]:
+    """The first `wanted` hits (docnum, score, stored fields), one per passage of the
+    minutes: a statement or action inside a paragraph already listed (or the paragraph
+    around one) only repeats it."""
+    kept: list[tuple[int, float, dict[str, Any]]] = []
     spans: list[tuple[str, int, int]] = []
-    for hit in results:
-        stored = hit.fields()
+    for score, n in ranked:
+        stored = s.stored_fields(n)
         span = _span_of(stored)
         doc = stored.get("doc", "")
         if span and any(d == doc and a < span[1] and span[0] < b for d, a, b in spans):
             continue
         if span:
             spans.append((doc, span[0], span[1]))
-        kept.append(hit)
+        kept.append((n, score, stored))
         if len(kept) >= wanted:
             break
     return kept
 
 
 def _span_of(stored: dict[str, Any]) -> tuple[int, int] | None:
-    span = _from_stored(stored).span
-    return (span[0], span[1]) if span else None
+    span = stored.get("span")
+    return (int(span[0]), int(span[1])) if span else None
 
 
 class _WriterContext:
@@ -720,12 +1093,12 @@ def _write_json(path: Path, data: Any) -> None:
 
 # -- query trees -> Whoosh queries ---------------------------------------------------------
 def _terms(ix: SearchIndex, fieldname: str, text: str) -> list[str]:
-    analyzer = ix._ix.schema[fieldname].analyzer
+    analyzer = ix.schema[fieldname].analyzer
     return [t.text for t in analyzer(text)]
 
 
 def _text_query(ix: SearchIndex, fieldname: str, text: str, boost: float = 1.0) -> Any:
-    schema = ix._ix.schema
+    schema = ix.schema
     if fieldname in ("kind", "year", "meeting", "doc"):
         value = text.lower() if fieldname in ("kind", "year") else text
         if fieldname == "kind" and value in ("action", "actions"):
@@ -738,6 +1111,11 @@ def _text_query(ix: SearchIndex, fieldname: str, text: str, boost: float = 1.0) 
         return None
     if len(terms) == 1:
         return query.Term(fieldname, terms[0], boost=boost)
+    if fieldname == "content" and "pairs" in schema:
+        pairs = list(dict.fromkeys(a + _PAIR + b for a, b in zip(terms, terms[1:], strict=False)))
+        if len(pairs) == 1:
+            return query.Term("pairs", pairs[0], boost=boost)
+        return query.And([query.Term("pairs", pr) for pr in pairs], boost=boost)
     if schema[fieldname].format.supports("positions"):
         return query.Phrase(fieldname, terms, slop=1, boost=boost)
     return query.And([query.Term(fieldname, t) for t in terms], boost=boost)
@@ -751,6 +1129,8 @@ def _free_text(ix: SearchIndex, text: str, boost: float = 1.0) -> Any:
     """A free-text word or phrase: in the text, or the title, speaker or role."""
     if not _terms(ix, "text", text):
         return None  # a stop word ("in", "what"): not required through the name fields either
+    if "content" in ix.schema:
+        return _text_query(ix, "content", text, boost)
     alts = [_text_query(ix, name, text, boost * weight) for name, weight in TEXT_FIELDS]
     kept = [a for a in alts if a is not None]
     if not kept:
@@ -784,9 +1164,27 @@ def _translate(
         return query.Term(name, node.value)
     if isinstance(node, ql.Synonyms):
         alts = [_translate(ix, node.original, fieldname, positive)]
-        alts += [_text_query(ix, "text", label, EXPANSION_BOOST) for label in node.labels]
+        alts += [_free_text(ix, label, EXPANSION_BOOST) for label in node.labels]
         kept = [a for a in alts if a is not None]
         return query.Or(kept) if kept else None
+    if isinstance(node, ql.And) and not positive and any(isinstance(n, ql.Not) for n in node.items):
+        # "a NOT b": Whoosh's AndNot skips through b's postings; And([a, Not(b)]) walks
+        # every document that is not b
+        keep = _translate(
+            ix, ql.And(tuple(n for n in node.items if not isinstance(n, ql.Not))), fieldname
+        )
+        drop = [
+            x
+            for x in (
+                _translate(ix, n.item, fieldname) for n in node.items if isinstance(n, ql.Not)
+            )
+            if x is not None
+        ]
+        if not drop:
+            return keep
+        return query.AndNot(
+            query.Every() if keep is None else keep, drop[0] if len(drop) == 1 else query.Or(drop)
+        )
     if isinstance(node, ql.And | ql.Or):
         parts = [
             p for p in (_translate(ix, n, fieldname, positive) for n in node.items) if p is not None

@@ -327,6 +327,10 @@ def search(
 def _facet_label(index: SearchIndex, facet: str, value: str) -> str:
     if facet != "meeting":
         return value
+    return str(index.cached(("meeting label", value), lambda: _meeting_label(index, value)))
+
+
+def _meeting_label(index: SearchIndex, value: str) -> str:
     unit = index.get(value)
     if unit is None:
         return value

@@ -138,6 +138,60 @@ def test_sort_by_date_and_pages(corpus_index):
     ]
 
 
+def test_total_is_every_match_whatever_the_sort(corpus_index):
+    _, ix = corpus_index
+    for q in ("council", "custody", '"domestic abuse"', "custody NOT inspection", "DA"):
+        every = ids(ix, q)
+        by_relevance = search(ix, q, facets=False, per_page=1).total
+        by_date = search(ix, q, sort="date", facets=False, per_page=1).total
+        assert by_relevance == by_date
+        assert by_relevance >= len(every)  # per_page 100 shows distinct passages only
+
+
+def test_sort_by_date_puts_undated_entities_last(corpus_index):
+    _, ix = corpus_index
+    r = search(ix, "Shropshire", sort="date", per_page=100, facets=False)
+    dated = [bool(h.date) for h in r.hits]
+    assert any(dated) and not all(dated)
+    assert dated == sorted(dated, reverse=True)
+
+
+def test_field_filters_rank_like_filters(corpus_index):
+    _, ix = corpus_index
+    # a field filter ANDed with words restricts them, as `filters=` does
+    with_field = search(ix, "body:milburn council", facets=False, per_page=100)
+    assert with_field.total and all(h.body == "Milburn Parish Council" for h in with_field.hits)
+    plain = search(ix, "council", facets=False, per_page=100)
+    assert with_field.total < plain.total
+    # filters only: the minutes before the entities, newest first
+    r = search(ix, "place:Shropshire", facets=False, per_page=100)
+    kinds = [h.kind for h in r.hits]
+    parts = [k for k in kinds if k not in ("meeting", "person", "organisation", "place", "topic")]
+    assert kinds[: len(parts)] == parts
+
+
+def test_phrases_of_three_words(corpus_index):
+    _, ix = corpus_index
+    r = search(ix, '"Quarter 1 Performance"', facets=False, per_page=100)
+    assert r.total and all("Quarter 1 Performance" in h.title for h in r.hits if h.kind == "item")
+
+
+def test_an_index_of_an_old_layout_is_rebuilt_when_opened_for_writing(data):
+    store_dir, src = data
+    with Store(store_dir) as store:
+        ingest_paths([src], store)
+        ix = open_index(store)
+        before = ix.unit_count()
+        ix.close()
+        meta = index_dir(store_dir) / "govkg-index.json"
+        meta.write_text('{"schema": 1}')
+        with pytest.raises(Exception, match="old layout"):
+            SearchIndex(index_dir(store_dir), read_only=True)
+        ix = open_index(store)
+        assert ix.unit_count() == before
+        ix.close()
+
+
 def test_within_person(corpus_index):
     _, ix = corpus_index
     r = search(ix, "custody", within_person="John Campion", per_page=100)
