@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import importlib.util
 import io
-import json
 import zipfile
 from pathlib import Path
 
@@ -15,18 +14,11 @@ import pytest
 from ingest import UnreadableFile, extract_file
 from ingest.formats.docx import read_docx
 from ingest.read import read_file
+from tests.ingest.scoring import f1_scores
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 WM = "westmercia-pcc-2024-09-03-q1-performance"
 SF = "stoke_ferry_pc_minutes_2015-01-14"
-
-
-def _scorer():
-    spec = importlib.util.spec_from_file_location("score_extraction", DATA / "score_extraction.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _generator():
@@ -36,16 +28,6 @@ def _generator():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
-
-
-def f1_scores(path: Path, gold_name: str) -> tuple[dict[str, float], list[str]]:
-    scorer = _scorer()
-    totals = {f: scorer.Tally() for f in scorer.FIELDS}
-    notes: list[str] = []
-    gold = json.loads((DATA / "gold" / f"{gold_name}.json").read_text(encoding="utf-8"))
-    pred = json.loads(json.dumps(extract_file(str(path)).to_json()))
-    scorer.score_doc(gold, pred, totals, notes)
-    return {f: totals[f].prf()[2] for f in scorer.FIELDS}, notes
 
 
 @pytest.mark.parametrize(

@@ -5,13 +5,13 @@ foundation issue's acceptance: the first user's minutes score F1 >= 0.9 on every
 the other annotated text files a mean F1 >= 0.7.
 """
 
-import importlib.util
 import json
 from pathlib import Path
 
 import pytest
 
 from ingest import extract_file
+from tests.ingest import scoring
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 FIRST_USER = "westmercia-pcc-2024-09-03-q1-performance"
@@ -22,15 +22,8 @@ OTHERS = [
 ]
 
 
-def _scorer():
-    spec = importlib.util.spec_from_file_location("score_extraction", DATA / "score_extraction.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def _score(names):
-    scorer = _scorer()
+    scorer = scoring.scorer()
     totals = {f: scorer.Tally() for f in scorer.FIELDS}
     notes: list[str] = []
     for name in names:

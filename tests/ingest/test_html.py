@@ -4,8 +4,6 @@ ModernGov minutes and meeting pages made from the West Mercia text
 
 from __future__ import annotations
 
-import importlib.util
-import json
 from pathlib import Path
 
 import pytest
@@ -14,29 +12,12 @@ from ingest import UnreadableFile, extract_file
 from ingest.formats import sniff
 from ingest.formats.html import read_html
 from ingest.read import read_bytes, read_file
+from tests.ingest.scoring import f1_scores
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 WM = "westmercia-pcc-2024-09-03-q1-performance"
 TT = "tintern_cc_minutes_2019-03-25"
 MEETING_PAGE = DATA / "html" / "westmercia-pcc-2024-09-03-ieListDocuments.html"
-
-
-def _scorer():
-    spec = importlib.util.spec_from_file_location("score_extraction", DATA / "score_extraction.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def f1_scores(path: Path, gold_name: str) -> tuple[dict[str, float], list[str]]:
-    scorer = _scorer()
-    totals = {f: scorer.Tally() for f in scorer.FIELDS}
-    notes: list[str] = []
-    gold = json.loads((DATA / "gold" / f"{gold_name}.json").read_text(encoding="utf-8"))
-    pred = json.loads(json.dumps(extract_file(str(path)).to_json()))
-    scorer.score_doc(gold, pred, totals, notes)
-    return {f: totals[f].prf()[2] for f in scorer.FIELDS}, notes
 
 
 @pytest.mark.parametrize(("name", "original"), [(TT, f"corpus/{TT}.txt"), (WM, f"corpus/{WM}.txt")])
