@@ -247,7 +247,7 @@ def actions_query(
     if detail:
         lines += [
             "OPTIONAL { ?meeting schema:organizer/skos:prefLabel ?body_ }",
-            "OPTIONAL { ?action gkg:spanStart ?start_ ; gkg:spanEnd ?end_ }",
+            "OPTIONAL { ?action gkg:spanStart ?start_ } OPTIONAL { ?action gkg:spanEnd ?end_ }",
             "OPTIONAL { ?action gkg:page ?page_ }",
         ]
     where = "\n".join("  " + line for line in lines)
@@ -379,7 +379,7 @@ WHERE {{
       OPTIONAL {{ ?m dcterms:date ?d }}
       OPTIONAL {{ ?m dcterms:title ?mt }}
       OPTIONAL {{ ?m schema:organizer/skos:prefLabel ?b }}
-      OPTIONAL {{ ?part gkg:spanStart ?s ; gkg:spanEnd ?en }}
+      OPTIONAL {{ ?part gkg:spanStart ?s }} OPTIONAL {{ ?part gkg:spanEnd ?en }}
       OPTIONAL {{ ?part gkg:order ?o }}
     }}
     GROUP BY ?part
@@ -401,7 +401,7 @@ WHERE {{
     OPTIONAL {{ ?document gkg:sourcePath ?path }}
     OPTIONAL {{ ?document gkg:format ?format }}
     OPTIONAL {{ ?document dcterms:title ?title }}
-    OPTIONAL {{ ?meeting prov:wasDerivedFrom ?document ; dcterms:date ?date }}
+    OPTIONAL {{ ?meeting prov:wasDerivedFrom ?document . OPTIONAL {{ ?meeting dcterms:date ?date }} }}
     ?s ?p ?o .
   }}
 }}

@@ -191,7 +191,7 @@ def paragraphs_query(document: str) -> str:
     return _q(
         f"""SELECT ?paragraph ?order ?text ?start ?end ?page ?part_of WHERE {{
   GRAPH {iri(document)} {{ ?paragraph a gkg:Paragraph ; gkg:order ?order ; gkg:text ?text .
-    OPTIONAL {{ ?paragraph gkg:spanStart ?start ; gkg:spanEnd ?end }}
+    OPTIONAL {{ ?paragraph gkg:spanStart ?start }} OPTIONAL {{ ?paragraph gkg:spanEnd ?end }}
     OPTIONAL {{ ?paragraph gkg:page ?page }}
     OPTIONAL {{ ?paragraph dcterms:isPartOf ?part_of }} }}
 }} ORDER BY ?order
@@ -204,7 +204,7 @@ def statements_query(document: str) -> str:
     return _q(
         f"""SELECT ?statement ?start ?end ?mention ?act ?speaker ?name WHERE {{
   GRAPH {iri(document)} {{ ?statement a gkg:Statement .
-    OPTIONAL {{ ?statement gkg:spanStart ?start ; gkg:spanEnd ?end }}
+    OPTIONAL {{ ?statement gkg:spanStart ?start }} OPTIONAL {{ ?statement gkg:spanEnd ?end }}
     OPTIONAL {{ ?statement gkg:mention ?mention }}
     OPTIONAL {{ ?statement gkg:act ?act }}
     OPTIONAL {{ ?statement gkg:speaker ?speaker . OPTIONAL {{ ?speaker foaf:name ?name }} }} }}
@@ -227,7 +227,7 @@ _ACTION_PARTS = """?action gkg:text ?t .
     OPTIONAL {{ ?action gkg:due ?dd }} OPTIONAL {{ ?action gkg:dueText ?dt }}
     BIND(COALESCE(STR(?dd), ?dt) AS ?due_)
     OPTIONAL {{ ?action gkg:status ?st }} OPTIONAL {{ ?action gkg:ref ?r }}
-    OPTIONAL {{ ?action gkg:spanStart ?s ; gkg:spanEnd ?e }}"""
+    OPTIONAL {{ ?action gkg:spanStart ?s }} OPTIONAL {{ ?action gkg:spanEnd ?e }}"""
 
 
 def doc_actions_query(document: str) -> str:
@@ -318,7 +318,7 @@ def person_statements_query(person: str, limit: int = 100) -> str:
         f"""SELECT ?statement ?text ?act ?mention ?meeting ?date ?title ?document ?start ?end WHERE {{
   GRAPH ?document {{ ?statement gkg:speaker {iri(person)} ; a gkg:Statement ; gkg:text ?text .
     OPTIONAL {{ ?statement gkg:act ?act }} OPTIONAL {{ ?statement gkg:mention ?mention }}
-    OPTIONAL {{ ?statement gkg:spanStart ?start ; gkg:spanEnd ?end }} }}
+    OPTIONAL {{ ?statement gkg:spanStart ?start }} OPTIONAL {{ ?statement gkg:spanEnd ?end }} }}
   OPTIONAL {{ ?meeting prov:wasDerivedFrom ?document .
     OPTIONAL {{ ?meeting dcterms:date ?date }} OPTIONAL {{ ?meeting dcterms:title ?title }} }}
 }} ORDER BY DESC(?date) ?start LIMIT {int(limit)}
