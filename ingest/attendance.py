@@ -232,7 +232,7 @@ def _split_entries(text: str) -> list[tuple[str, str | None]]:
         chunk = re.sub(r"\)\s+(?=[A-Z])", "), ", chunk.strip().rstrip("."))
         # "Vera Quill County Councillor Amy Irwin": a title after a name starts a new entry
         chunk = re.sub(rf"(?<=[a-z]) (?={_COUNCILLOR_TITLE}\s+[A-Z])", _split_before_title, chunk)
-        # "... P Moran Clerk J Connelly": an office word then a name starts a new entry
+        # "... P Mor Clerk J Conn": an office word then a name starts a new entry
         chunk = re.sub(
             rf"(?<=[a-z]) (?=(?:{_single_word_roles()})\s+(?:[A-Z]\.?\s|[A-Z][a-z]+\s+[A-Z]))",
             _split_before_title,

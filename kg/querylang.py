@@ -4,8 +4,8 @@
     "custody block"                   an exact phrase
     custody OR detention, NOT audit   boolean operators (AND is the default; ``-word``)
     custod*                           a prefix
-    speaker:Campion  role:"Chief Constable"  place:Shropshire  topic:"domestic abuse"
-    kind:action  body:"West Mercia"  person:Campion  title:custody  year:2024
+    speaker:Doe  role:"Chief Constable"  place:Shropshire  topic:"domestic abuse"
+    kind:action  body:"West Mercia"  person:Doe  title:custody  year:2024
     date:2024  date:2024-01..2024-12  date:2024-03..  date:..2019-12-31
 
 `parse()` raises `QuerySyntaxError` for what it cannot read (an unclosed quote, an
@@ -91,7 +91,7 @@ class Field:
 
 @dataclass(frozen=True)
 class Exact:
-    """A facet value matched exactly ("speaker" = "John Campion"); built by callers,
+    """A facet value matched exactly ("speaker" = "Jane Doe"); built by callers,
     never by the parser. `facet` is one of kg.index.FACETS or "person_id"."""
 
     facet: str

@@ -261,7 +261,7 @@ def search(
         within_person: only units naming this person (a name, or a person IRI).
         kinds: only these kinds (see kg.index.KINDS; "action" includes commitments).
         filters: facet values every hit must have, e.g. {"year": "2024",
-            "speaker": ["John Campion"]} (the `value` of a FacetValue).
+            "speaker": ["Jane Doe"]} (the `value` of a FacetValue).
 
     Raises:
         ValueError: an unknown sort, kind or facet name (a malformed query never raises).

@@ -48,7 +48,7 @@ MAX_PER_PAGE = 100
 @dataclass(frozen=True)
 class Filters:
     """What the tracker shows. None (or "") means any; text matches any case, anywhere
-    in the name ("clerk" finds "Clerk (J A Taylor)"). Dates are YYYY-MM-DD, inclusive."""
+    in the name ("clerk" finds "Clerk (J A Penn)"). Dates are YYYY-MM-DD, inclusive."""
 
     owner: str | None = None
     owed_to: str | None = None

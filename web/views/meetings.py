@@ -384,6 +384,6 @@ def _ends(links: list[tuple[int, int, Any]]) -> set[int]:
 
 
 def _names(name: str, mention: str) -> bool:
-    """Whether the words of a mention already name the person ("Commissioner Leonard")."""
+    """Whether the words of a mention already name the person ("Commissioner Nash")."""
     words = [w for w in re.split(r"\W+", name.lower()) if w]
     return bool(words) and words[-1] in re.split(r"\W+", mention.lower())
