@@ -576,10 +576,14 @@ def _initials_match(words: list[str], acronym: str) -> list[str] | None:
     return list(reversed(picked))
 
 
-def find_organisations(text: str) -> list[Organisation]:
-    """Organisations a text names: gazetteer bodies, defined acronyms, "X Council" names."""
+def find_organisations(text: str, places: list[Place] | None = None) -> list[Organisation]:
+    """Organisations a text names: gazetteer bodies, defined acronyms, "X Council" names.
+
+    `places` are the text's places when the caller has them already (find_places is the
+    costliest step of extraction); council abbreviations are checked against them.
+    """
     out: dict[str, Organisation] = {}
-    place_ids = {p.id for p in find_places(text) if p.id}
+    place_ids = {p.id for p in (find_places(text) if places is None else places) if p.id}
 
     def add(name: str, abbrev: str | None) -> None:
         key = _norm(name)

@@ -78,6 +78,7 @@ def extract_source(source: SourceText) -> MinutesRecord:
         st.page = source.page_of(st.span[0])
     for act in actions:
         act.page = source.page_of(act.span[0])
+    places = find_places(source.text)
     return MinutesRecord(
         source=Source(path=source.path, sha256=source.sha256, format=source.format),
         meeting=meeting,
@@ -86,8 +87,8 @@ def extract_source(source: SourceText) -> MinutesRecord:
         agenda_items=seg.items,
         statements=statements,
         actions=actions,
-        places=find_places(source.text),
-        organisations=find_organisations(source.text),
+        places=places,
+        organisations=find_organisations(source.text, places),
         topics=find_topics(source.text),
         paragraphs=seg.paragraphs,
     )

@@ -99,18 +99,6 @@ def _problem(exc: BaseException) -> str:
     return text if len(text) <= 200 else text[:197] + "..."
 
 
-def _read(path: Path) -> bytes:
-    from ingest.errors import UnreadableFile
-    from ingest.formats import MAX_FILE_BYTES
-
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise UnreadableFile(
-            str(path), f"file is {size // 2**20} MB; the limit is {MAX_FILE_BYTES // 2**20} MB"
-        )
-    return path.read_bytes()
-
-
 def _store(store: Store, path: Path, record: MinutesRecord, quads: list[Quad]) -> str:
     """Copy the source, then replace its graph; if the graph cannot be stored, the copy
     made for it goes too, so a failed file leaves nothing behind."""
@@ -175,13 +163,14 @@ def _ingest_all(
     commit_every: int,
 ) -> None:
     from ingest import IngestError
+    from ingest.formats import file_bytes
     from ingest.pipeline import extract_bytes
 
     for path in expand_paths(paths):
         name = str(path)
         try:
             resolved = path.resolve()
-            data = _read(resolved)
+            data = file_bytes(resolved)
             sha = hashlib.sha256(data).hexdigest()
             if store.has_document(sha):
                 report.unchanged.append(name)

@@ -15,7 +15,16 @@ from pathlib import Path
 from ingest.errors import UnreadableFile
 from ingest.models import SourceText
 
-__all__ = ["Format", "register", "formats", "sniff", "read_bytes", "read_file", "MAX_FILE_BYTES"]
+__all__ = [
+    "Format",
+    "register",
+    "formats",
+    "sniff",
+    "read_bytes",
+    "read_file",
+    "file_bytes",
+    "MAX_FILE_BYTES",
+]
 
 MAX_FILE_BYTES = 100 * 1024 * 1024
 """No file this large is read at all; each format may set a lower limit of its own."""
@@ -80,6 +89,15 @@ def read_file(path: str | Path) -> SourceText:
     Raises:
         UnreadableFile: missing, empty, too large, damaged, or of no known format.
     """
+    return read_bytes(file_bytes(path), str(path))
+
+
+def file_bytes(path: str | Path) -> bytes:
+    """The bytes of one file, refused when too large or unreadable.
+
+    Raises:
+        UnreadableFile: missing, a directory, unreadable, or over MAX_FILE_BYTES.
+    """
     p = Path(path)
     try:
         size = p.stat().st_size
@@ -87,11 +105,10 @@ def read_file(path: str | Path) -> SourceText:
             raise UnreadableFile(
                 str(p), f"file is {size // 2**20} MB; the limit is {MAX_FILE_BYTES // 2**20} MB"
             )
-        data = p.read_bytes()
+        return p.read_bytes()
     except IsADirectoryError as exc:
         raise UnreadableFile(str(p), "is a directory") from exc
     except FileNotFoundError as exc:
-        raise UnreadableFile(str(p), "no such file") from exc
+        raise UnreadableFile(str(p), "no such file or directory") from exc
     except PermissionError as exc:
         raise UnreadableFile(str(p), "permission denied") from exc
-    return read_bytes(data, str(p))
