@@ -108,26 +108,16 @@ def _short(iri: str) -> str:
     return iri[len(BASE) :] if iri.startswith(BASE) else iri
 
 
-def _triples(paths: list[Path]) -> list[tuple[str, str, str]]:
-    """(subject, predicate, object) strings of Turtle files.
+def turtle_triples(paths: list[Path]) -> list[tuple[str, str, str]]:
+    """(subject, predicate, object) strings of Turtle files, parsed with pyoxigraph
+    (~50 ms for every gazetteer; rdflib takes over a second)."""
+    import pyoxigraph
 
-    pyoxigraph (a govkg dependency) parses the gazetteers in ~50 ms; rdflib, the
-    fallback, takes over a second.
-    """
-    out: list[tuple[str, str, str]] = []
-    try:
-        import pyoxigraph
-    except ImportError:  # pragma: no cover - pyoxigraph is a dependency
-        import rdflib
-
-        for path in paths:
-            graph = rdflib.Graph().parse(path, format="turtle")
-            out.extend((str(s), str(p), str(o)) for s, p, o in graph)
-        return out
-    for path in paths:
-        for q in pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.TURTLE):
-            out.append((q.subject.value, q.predicate.value, q.object.value))
-    return out
+    return [
+        (q.subject.value, q.predicate.value, q.object.value)
+        for path in paths
+        for q in pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.TURTLE)
+    ]
 
 
 @lru_cache(maxsize=1)
@@ -139,7 +129,7 @@ def _graph_entries() -> dict[str, GazetteerEntry]:
         root / "organisations.ttl",
         *sorted((root / "places").glob("*.ttl")),
     ]
-    triples = _triples([f for f in files if f.exists()])
+    triples = turtle_triples([f for f in files if f.exists()])
 
     pref: dict[str, str] = {}
     alts: dict[str, list[str]] = {}

@@ -5,23 +5,25 @@ from __future__ import annotations
 import functools
 import re
 from importlib import resources
+from pathlib import Path
 
 __all__ = ["role_labels", "role_words", "canonical_role"]
+
+SKOS_PREF = "http://www.w3.org/2004/02/skos/core#prefLabel"
+SKOS_ALT = "http://www.w3.org/2004/02/skos/core#altLabel"
 
 
 @functools.lru_cache(maxsize=1)
 def role_labels() -> dict[str, str]:
     """Every role label and short form in ontology/roles.ttl -> its preferred label."""
-    import rdflib
-    from rdflib.namespace import SKOS
+    from ingest.gazetteer import turtle_triples
 
-    g = rdflib.Graph()
-    g.parse(source=str(resources.files("ontology") / "roles.ttl"), format="turtle")
-    out: dict[str, str] = {}
-    for concept, pref in g.subject_objects(SKOS.prefLabel):
-        out[str(pref).lower()] = str(pref)
-        for alt in g.objects(concept, SKOS.altLabel):
-            out[str(alt).lower()] = str(pref)
+    triples = turtle_triples([Path(str(resources.files("ontology") / "roles.ttl"))])
+    prefs = {s: o for s, p, o in triples if p == SKOS_PREF}
+    out: dict[str, str] = {pref.lower(): pref for pref in prefs.values()}
+    for s, p, o in triples:
+        if p == SKOS_ALT and s in prefs:
+            out[o.lower()] = prefs[s]
     return out
 
 
