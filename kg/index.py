@@ -56,6 +56,7 @@ from whoosh.util.numeric import byte_to_length
 from whoosh.writing import IndexWriter as _WhooshWriter
 
 from kg import querylang as ql
+from kg.postings import BulkScorer
 
 __all__ = [
     "ENTITY_KINDS",
@@ -764,15 +765,30 @@ class SearchIndex:
             q = query.NullQuery
         offset = (max(page, 1) - 1) * per_page
         wanted = offset + per_page
-        docs = self._matching(q, allow)
-        if sort == "date":
-            ranked = self._newest(q, docs, 3 * wanted + 10)
-        elif isinstance(q, query.Every):
-            ranked = self._browse(docs, 3 * wanted + 10)
+        room = 3 * wanted + 10
+        scored = None if isinstance(q, query.Every) else self._bulk().scores(q)
+        if scored is not None:
+            # the fast path (kg.postings): every match scored from whole posting lists
+            if allow is not None:
+                scored = {n: v for n, v in scored.items() if n in allow}
+            docs: Sequence[int] | set[int] | dict[int, float] = scored
+            if sort == "date":
+                ranked = self._newest(q, scored, room, scored)
+            else:
+                top = heapq.nlargest(room, scored.items(), key=lambda kv: (kv[1], -kv[0]))
+                ranked = [(v, n) for n, v in top]
         else:
-            # room to skip passages that repeat one already listed (_distinct_passages)
-            results = s.search(q, limit=3 * wanted + 10, terms=False, filter=allow)
-            ranked = [(float(score), n) for score, n in results.top_n]
+            docs = self._matching(q, allow)
+            if sort == "date":
+                ranked = self._newest(q, docs, room)
+            elif isinstance(q, query.Every):
+                ranked = self._browse(docs, room)
+            elif allow is not None and not allow:
+                ranked = []  # Whoosh reads an empty filter as no filter at all
+            else:
+                # room to skip passages that repeat one already listed (_distinct_passages)
+                results = s.search(q, limit=room, terms=False, filter=allow)
+                ranked = [(float(score), n) for score, n in results.top_n]
         # highlight what was asked for, not what was excluded (NOT x)
         shown = _translate(self, node, positive=True) if node is not None else None
         marked = self._highlight_terms(shown)
@@ -806,6 +822,15 @@ class SearchIndex:
         if allow is None:
             return list(found)
         return [n for n in found if n in allow]
+
+    def _bulk(self) -> BulkScorer:
+        """The posting-list scorer of the current generation (its term cache with it)."""
+        s = self.searcher()
+        bulk = self._cache.get("bulk")
+        if bulk is None:
+            w = s.weighting
+            bulk = self._cache["bulk"] = BulkScorer(s, w.kind_weights, w.field_lengths)
+        return bulk  # type: ignore[no-any-return]
 
     def _live(self) -> set[int]:
         """Every document number that is not deleted."""
@@ -895,11 +920,18 @@ class SearchIndex:
         rank = self._rank("browse")
         return [(0.0, n) for n in heapq.nsmallest(room, docs, key=rank.__getitem__)]
 
-    def _newest(self, q: Any, docs: Sequence[int] | set[int], room: int) -> list[tuple[float, int]]:
+    def _newest(
+        self,
+        q: Any,
+        docs: Sequence[int] | set[int] | dict[int, float],
+        room: int,
+        scored: dict[int, float] | None = None,
+    ) -> list[tuple[float, int]]:
         """The first `room` documents newest first, ties (one meeting) by score.
 
-        Only the documents that can be among them are scored: the newest `room` and
-        any that share the date of the last of those."""
+        Only the documents that can be among them are scored (unless `scored` has
+        every score already): the newest `room` and any that share the date of the
+        last of those."""
         keys = self._dates()[0]
         rank = self._rank("newest")
         first = heapq.nsmallest(room, docs, key=rank.__getitem__)
@@ -907,7 +939,7 @@ class SearchIndex:
             last = keys[first[-1]]
             seen = set(first)
             first += [n for n in docs if keys[n] == last and n not in seen]
-        scores = self._scores(q, first)
+        scores = scored if scored is not None else self._scores(q, first)
         first.sort(key=lambda n: (keys[n] == _NO_DATE, -keys[n], -scores.get(n, 0.0), n))
         return [(scores.get(n, 0.0), n) for n in first[:room]]
 
