@@ -128,12 +128,12 @@ class BulkScorer:
                 b, k1 = self.weighting.B, self.weighting.K1
                 # Whoosh's bm25(): idf * tf*(K1+1) / (tf + K1*((1-B) + B*fl/avgfl))
                 c0, c1, k = k1 * (1 - b), k1 * b / avgfl, idf * (k1 + 1)
-                found = self.field_lengths(reader, fieldname)
-                if found is None:
+                column = self.field_lengths(reader, fieldname)
+                if column is None:
                     length_of = self.searcher.doc_field_length
                     lengths: Any = {n: length_of(n + offset, fieldname, 1) for n in ids}
                 else:
-                    lengths = found
+                    lengths = column
                 out.update(
                     (n + offset, k * w / (w + c0 + c1 * lengths[n]) * kinds[n])
                     for n, w in zip(ids, weights, strict=True)
