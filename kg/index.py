@@ -102,7 +102,7 @@ _QUERY_FIELD = {
     "doc": "doc",
 }
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 """Bumped when the schema changes; an index of another version must be rebuilt."""
 
 
@@ -251,29 +251,41 @@ query; the fields themselves remain for ``title:``, ``speaker:`` and ``role:``."
 
 _PART = "\u241f"
 """Joins the parts of ``content`` (TEXT_FIELDS order); no text contains it."""
-_PART_GAP = 100
-"""Positions left between the parts of ``content``: a phrase never spans two."""
+
+
+def _analysed(analyzer: Any, value: str) -> list[tuple[list[str], float]]:
+    """The index words of each part of a ``content`` value, with the part's weight.
+
+    ``content`` and ``pairs`` index the same value one after the other: the words of
+    the last value are kept, so the text is analysed (stemmed) once, not twice."""
+    global _last_analysed
+    if _last_analysed[0] != value:
+        parts = [
+            ([t.text for t in analyzer(part, mode="index")], weight)
+            for part, (_, weight) in zip(value.split(_PART), TEXT_FIELDS, strict=False)
+        ]
+        _last_analysed = (value, parts)
+    return _last_analysed[1]
+
+
+_last_analysed: tuple[str, list[tuple[list[str], float]]] = ("\0", [])
 
 
 class _WeightedParts(TEXT):
     """A TEXT field whose value is several parts (joined by _PART) of TEXT_FIELDS'
     weights: a word's weight (BM25's term frequency) is the sum of its occurrences'
-    part weights, and the parts' positions are apart, so a phrase stays in one part."""
+    part weights. No positions: phrases are looked up in ``pairs``."""
 
     def index(self, value: Any, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
-        positions: dict[str, list[int]] = {}
+        freqs: dict[str, int] = {}
         weights: dict[str, float] = {}
-        base = 0
-        for part, (_, weight) in zip(str(value).split(_PART), TEXT_FIELDS, strict=False):
-            last = -1
-            for t in self.analyzer(part, positions=True, mode="index"):
-                positions.setdefault(t.text, []).append(base + t.pos)
-                weights[t.text] = weights.get(t.text, 0.0) + weight
-                last = t.pos
-            base += last + 1 + _PART_GAP
+        for words, weight in _analysed(self.analyzer, str(value)):
+            for word in words:
+                freqs[word] = freqs.get(word, 0) + 1
+                weights[word] = weights.get(word, 0.0) + weight
         boost = self.format.field_boost
-        for word, poses in positions.items():
-            yield word.encode("utf-8"), len(poses), weights[word] * boost, self.format.encode(poses)
+        for word, freq in freqs.items():
+            yield word.encode("utf-8"), freq, weights[word] * boost, pack_uint(freq)
 
 
 _PAIR = " "
@@ -288,14 +300,11 @@ class _WeightedPairs(TEXT):
     def index(self, value: Any, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
         freqs: dict[str, int] = {}
         weights: dict[str, float] = {}
-        for part, (_, weight) in zip(str(value).split(_PART), TEXT_FIELDS, strict=False):
-            previous = None
-            for t in self.analyzer(part, mode="index"):
-                if previous is not None:
-                    pair = previous + _PAIR + t.text
-                    freqs[pair] = freqs.get(pair, 0) + 1
-                    weights[pair] = weights.get(pair, 0.0) + weight
-                previous = t.text
+        for words, weight in _analysed(self.analyzer, str(value)):
+            for a, b in zip(words, words[1:], strict=False):
+                pair = a + _PAIR + b
+                freqs[pair] = freqs.get(pair, 0) + 1
+                weights[pair] = weights.get(pair, 0.0) + weight
         boost = self.format.field_boost
         for pair, freq in freqs.items():
             yield pair.encode("utf-8"), freq, weights[pair] * boost, pack_uint(freq)
@@ -311,8 +320,8 @@ def _schema() -> Schema:
     return Schema(
         id=ID(unique=True, stored=True),
         kind=ID(stored=True, sortable=True),
-        text=TEXT(analyzer=words, stored=True, phrase=True, spelling=True),
-        content=_WeightedParts(analyzer=words, phrase=True),
+        text=STORED(),
+        content=_WeightedParts(analyzer=words, phrase=False),
         pairs=_WeightedPairs(analyzer=words, phrase=False),
         title=TEXT(analyzer=words, stored=True),
         doc=KEYWORD(stored=True, commas=True, lowercase=False),
@@ -598,7 +607,7 @@ class SearchIndex:
         emptied whenever a new searcher is opened (a new index generation)."""
         self.schema: Schema = self._ix.schema
         """The index's schema (read once: Whoosh reads it from disk on every access)."""
-        self._words = self.schema["text"].analyzer
+        self._words = self.schema["content"].analyzer
 
     # -- lifecycle ----------------------------------------------------------------
     def close(self) -> None:
@@ -694,19 +703,35 @@ class SearchIndex:
         """Whether the word (or its stem) occurs in any unit's text."""
         terms = self.analyze(word)
         reader = self.searcher().reader()
-        return bool(terms) and all(("text", t) in reader for t in terms)
+        return bool(terms) and all(("content", t) in reader for t in terms)
 
     def suggest(self, word: str) -> str | None:
-        """The closest word of the texts to a word that is not in them, or None."""
-        corrector = self.searcher().corrector("text")
-        found = corrector.suggest(word.lower(), limit=1, maxdist=2, prefix=1)
-        return found[0] if found else None
+        """The closest word of the texts to a word that is not in them, or None.
+
+        The index holds stems only (a separate field of every unstemmed word doubled
+        the cost of indexing), so the closest stem is found first and then the word a
+        unit holding it writes ("custdy" -> stem "custodi" -> "custody")."""
+        typed = word.lower()
+        stems = self.analyze(typed) or [typed]
+        s = self.searcher()
+        found = s.corrector("content").suggest(stems[0], limit=1, maxdist=2, prefix=1)
+        if not found:
+            return None
+        stem = found[0]
+        for n in s.docs_for_query(query.Term("content", stem)):
+            stored = s.stored_fields(n)
+            for text in (stored.get("text", ""), stored.get("title", "")):
+                for t in _SURFACE(text):
+                    if self.analyze(t.text) == [stem]:
+                        return str(t.text)
+            break
+        return str(stem)
 
     def unit_count(self) -> int:
         return int(self.searcher().doc_count())
 
     def documents(self) -> dict[str, int]:
-        """Units per document sha256 (entity units count for every document they are in)."""
+        """Units per document sha256 (a meeting's unit counts for each of its documents)."""
         s = self.searcher()
         out: dict[str, int] = {}
         for term in s.reader().field_terms("doc"):
@@ -973,7 +998,7 @@ class SearchIndex:
         if shown is None:
             return frozenset()
         reader = self.searcher().reader()
-        field_ = self.schema["text"]
+        field_ = self.schema["content"]
         words: set[str] = set()
         for fn, t in shown.existing_terms(reader, phrases=True, expand=True):
             if fn in ("text", "content"):
@@ -1023,6 +1048,8 @@ class SearchIndex:
 _NO_DATE = 2**64 - 1
 """The date column's value for a unit without a date."""
 
+_SURFACE = RegexTokenizer() | LowercaseFilter()
+"""The words of a text as written (lowercased), for `SearchIndex.suggest`."""
 _FRAGMENTER = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=70)
 _FRAGMENT_SCORER = highlight.BasicFragmentScorer()
 _FORMATTER = _Mark()
@@ -1159,7 +1186,7 @@ EXPANSION_BOOST = 0.6
 
 def _free_text(ix: SearchIndex, text: str, boost: float = 1.0) -> Any:
     """A free-text word or phrase: in the text, or the title, speaker or role."""
-    if not _terms(ix, "text", text):
+    if not _terms(ix, "content", text):
         return None  # a stop word ("in", "what"): not required through the name fields either
     if "content" in ix.schema:
         return _text_query(ix, "content", text, boost)
@@ -1179,7 +1206,7 @@ def _translate(
             return _free_text(ix, node.text)
         return _text_query(ix, fieldname, node.text)
     if isinstance(node, ql.Prefix):
-        return query.Prefix(fieldname, node.text.lower())
+        return query.Prefix("content" if fieldname == "text" else fieldname, node.text.lower())
     if isinstance(node, ql.Field):
         target = _QUERY_FIELD.get(node.name)
         if isinstance(node.value, ql.DateRange):

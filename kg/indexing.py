@@ -10,7 +10,9 @@ The index lives at ``DATA/index/`` beside the store. Every change goes through
 3. `IndexSync.changed(shas)` queues them; `IndexSync.commit()` (once per batch, or
    every `COMMIT_EVERY` documents) deletes those documents' units, adds their units as
    built from the store (`kg.units`), refreshes the shared entity units they touch,
-   commits the index and clears the marker.
+   commits the index and clears the marker. The entities a replaced document named
+   are noted in step 1 (from the store, before the write), so that their units are
+   refreshed or deleted too.
 
 A crash anywhere in between leaves the marker; `open_index()` for writing re-indexes
 the documents it lists from the store (`recover`). `rebuild()` is `govkg reindex`.
@@ -73,10 +75,15 @@ def open_index(store: Store, *, read_only: bool = False) -> SearchIndex:
 
 
 def recover(store: Store, ix: SearchIndex) -> list[str]:
-    """Re-index the documents of the pending marker from the store; returns their shas."""
+    """Re-index the documents of the pending marker from the store; returns their shas.
+
+    Which entities the documents named before the crash is no longer known, so every
+    entity unit is brought up to date (and those no document holds any more go)."""
     shas = ix.pending()
     sync = IndexSync(store, ix)
     sync.changed(shas)
+    sync.affected |= all_entities(store)
+    sync.affected |= {u.id for kind in ENTITY_KINDS for u in ix.units(kind=kind)}
     sync.commit()
     return shas
 
@@ -88,10 +95,19 @@ class IndexSync:
         self.store = store
         self.ix = ix
         self.queued: dict[str, None] = {}
+        self.affected: set[str] = set()
+        """Entities whose units to refresh at the next commit (named by a document
+        that changed, before or after the change)."""
         self.failed = False
 
     def before_store(self, shas: Iterable[str | None]) -> None:
-        """Call before writing these documents to the store (marker first)."""
+        """Call before writing these documents to the store (marker first).
+
+        The entities a stored document names now are noted: after the write they may
+        be named by no document (their units go) or have other roles."""
+        present = [s for s in shas if s and self.store.has_document(s)]
+        for sha in present:
+            self.affected |= document_entities(self.store, sha)
         self.ix.mark_pending(s for s in shas if s)
 
     def changed(self, shas: Iterable[str | None]) -> None:
@@ -100,25 +116,23 @@ class IndexSync:
 
     def commit(self) -> int:
         """Bring the queued documents' units in line with the store; returns units written."""
-        if not self.queued:
+        if not self.queued and not self.affected:
             if not self.failed:
                 self.ix.clear_pending()
             return 0
         shas = list(self.queued)
-        affected: set[str] = set()
-        present = []
-        for sha in shas:
-            affected.update(u.id for u in self.ix.units(doc=sha) if u.kind in ENTITY_KINDS)
-            if self.store.has_document(sha):
-                present.append(sha)
-                affected |= document_entities(self.store, sha)
+        affected = set(self.affected)
+        present = [sha for sha in shas if self.store.has_document(sha)]
+        for sha in present:
+            affected |= document_entities(self.store, sha)
         written = 0
         with self.ix.writing() as w:
             for sha in shas:
                 w.delete_document(sha)
             for sha in present:
                 for unit in document_units(self.store, sha):
-                    w.add(unit)
+                    # a part IRI is scoped by its document, whose units were just deleted
+                    w.add(unit, new=True)
                     written += 1
             units = entity_units(self.store, affected)
             for gone in affected - {u.id for u in units}:
@@ -127,6 +141,7 @@ class IndexSync:
                 w.add(unit)
                 written += 1
         self.queued.clear()
+        self.affected.clear()
         if not self.failed:
             self.ix.clear_pending()
         return written

@@ -229,7 +229,7 @@ def document_entities(store: Store, sha: str) -> set[str]:
 def all_entities(store: Store) -> set[str]:
     """IRIs of every meeting, person, organisation, place and topic in the store."""
     _, rows = store.select(
-        f"SELECT DISTINCT ?e WHERE {{ GRAPH ?g {{ ?e a ?t . VALUES ?t {{ {_ENTITY_VALUES} }} }} }}"
+        f"SELECT DISTINCT ?e WHERE {{ ?e a ?t . VALUES ?t {{ {_ENTITY_VALUES} }} }}"
     )
     return {str(r["e"]) for r in rows}
 
@@ -242,19 +242,26 @@ def _chunks(items: list[str], n: int = _CHUNK) -> Iterator[list[str]]:
 def entity_units(store: Store, entity_iris: Iterable[str]) -> list[Unit]:
     """The units of these entities as the union graph has them now.
 
-    An entity no document holds any more has no unit (the caller deletes it).
+    An entity no document holds any more has no unit (the caller deletes it). Only a
+    meeting's unit lists its documents (one or two): a person, place or topic is in
+    thousands, and rewriting that list on every ingest made ingest quadratic.
     """
     out = []
     for chunk in _chunks(sorted(set(entity_iris))):
         values = " ".join(f"<{e}>" for e in chunk if "<" not in e and ">" not in e)
         _, rows = store.select(
-            f"""SELECT ?e ?t ?g WHERE {{ VALUES ?e {{ {values} }}
-              GRAPH ?g {{ ?e a ?t . VALUES ?t {{ {_ENTITY_VALUES} }} ?g gkg:sha256 ?sha }} }}"""
+            f"""SELECT ?e ?t WHERE {{ VALUES ?e {{ {values} }}
+              ?e a ?t . VALUES ?t {{ {_ENTITY_VALUES} }} }}"""
         )
         classes: dict[str, set[str]] = defaultdict(set)
-        docs: dict[str, set[str]] = defaultdict(set)
         for row in rows:
             classes[str(row["e"])].add(str(row["t"]))
+        _, rows = store.select(
+            f"""SELECT ?e ?g WHERE {{ VALUES ?e {{ {values} }}
+              GRAPH ?g {{ ?e a gkg:Meeting . ?g gkg:sha256 ?sha }} }}"""
+        )
+        docs: dict[str, set[str]] = defaultdict(set)
+        for row in rows:
             docs[str(row["e"])].add(str(row["g"]).rsplit("/", 1)[-1])
         _, rows = store.select(
             f"""SELECT ?e ?p ?l WHERE {{ VALUES ?e {{ {values} }}
