@@ -6,7 +6,7 @@ import importlib
 
 from flask import Flask
 
-AREAS = ("search", "meetings", "entities", "actions", "feeds", "files")
+AREAS = ("search", "meetings", "entities", "actions", "feeds", "files", "sparql")
 
 
 def register_views(app: Flask) -> None:
