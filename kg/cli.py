@@ -206,10 +206,20 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...]) -> None:
     type=click.File("r", encoding="utf-8"),
     help="Read the query from a file ('-' for stdin).",
 )
+@click.option("--example", "example_name", metavar="NAME", help="Run the example query NAME.")
+@click.option(
+    "--examples", "list_examples", is_flag=True, help="List the example queries (name, title)."
+)
 @output_format("table", "csv", "tsv", "json", "turtle", "ntriples")
 @click.pass_context
 def sparql(
-    ctx: click.Context, query: str | None, query_file: Any, fmt: str | None, show_query: bool
+    ctx: click.Context,
+    query: str | None,
+    query_file: Any,
+    example_name: str | None,
+    list_examples: bool,
+    fmt: str | None,
+    show_query: bool,
 ) -> None:
     """Run a SPARQL query over all documents (the default graph is their union).
 
@@ -217,19 +227,43 @@ def sparql(
     DESCRIBE print Turtle (or N-Triples), ASK prints true or false. The prefixes
     gkg dcterms foaf org prov rdf rdfs schema skos xsd need no PREFIX line.
 
+    Full text inside the query: `?unit text:search "custody"`, `(?unit ?score)
+    text:search "custody"` or `?unit text:search ("custody" 50)` with
+    PREFIX text: <https://w3id.org/govkg/text#> asks the search index (the
+    search language of `govkg search`). --examples lists the example queries
+    of ontology/queries/; --example NAME runs one (--show-query prints it).
+
     \b
     Example:
         govkg sparql 'SELECT ?name WHERE { ?p a foaf:Person ; foaf:name ?name }'
+        govkg sparql --examples
+        govkg sparql --example who-committed-to-what --format csv
     """
+    from kg.examples import ExampleError, example, examples
     from kg.queries import PREFIXES, prefix_block
+    from kg.textsparql import uses_text_search
 
-    if (query is None) == (query_file is None):
-        raise click.UsageError("give a QUERY or --file F (one of them)")
-    text = query if query is not None else query_file.read()
+    if list_examples:
+        shown = examples()
+        width = max(len(e.name) for e in shown)
+        for ex in shown:
+            click.echo(f"{ex.name.ljust(width)}  {ex.title}")
+        return
+    if sum(x is not None for x in (query, query_file, example_name)) != 1:
+        raise click.UsageError("give a QUERY, --file F or --example NAME (one of them)")
+    if example_name is not None:
+        try:
+            text = example(example_name).query
+        except ExampleError as exc:
+            raise click.ClickException(str(exc)) from exc
+    else:
+        text = query if query is not None else query_file.read()
     if show_query:
         click.echo(prefix_block() + text)
         return
     with _store(ctx) as store:
+        if uses_text_search(text):
+            text = _text_search(store, text)
         result = store.query(text)
         try:
             if isinstance(result, ox.QuerySolutions):
@@ -259,6 +293,29 @@ def sparql(
                 _write(ox.serialize(result, format=rdf, prefixes=PREFIXES))
         except (OSError, ValueError, TypeError) as exc:
             raise QueryError(f"SPARQL query failed: {' '.join(str(exc).split())}") from exc
+
+
+def _text_search(store: Any, text: str) -> str:
+    """`text` with its text:search patterns answered from the search index."""
+    from kg.index import SearchIndexError
+    from kg.indexing import open_index
+    from kg.textsparql import rewrite
+
+    try:
+        index = open_index(store, read_only=True)
+    except SearchIndexError as exc:
+        raise click.ClickException(str(exc)) from exc
+    try:
+        return rewrite(text, index)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    except Exception as exc:  # kg.sparqlservice.QuerySyntaxError
+        message = getattr(exc, "message", None)
+        if message is None:
+            raise
+        raise click.ClickException(str(message)) from exc
+    finally:
+        index.close()
 
 
 def _write(data: bytes | None, end: str = "") -> None:
