@@ -6,7 +6,7 @@ import importlib
 
 from flask import Flask
 
-AREAS = ("search", "meetings", "entities", "actions", "feeds", "files", "sparql")
+AREAS = ("search", "meetings", "entities", "actions", "feeds", "files", "sparql", "editor")
 
 
 def register_views(app: Flask) -> None:
