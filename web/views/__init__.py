@@ -6,7 +6,17 @@ import importlib
 
 from flask import Flask
 
-AREAS = ("search", "meetings", "entities", "actions", "feeds", "files", "sparql", "editor")
+AREAS = (
+    "search",
+    "meetings",
+    "entities",
+    "actions",
+    "feeds",
+    "files",
+    "linkeddata",
+    "sparql",
+    "editor",
+)
 
 
 def register_views(app: Flask) -> None:
