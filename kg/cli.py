@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 import click
 import pyoxigraph as ox
 
-from kg.store import QueryError, Store, StoreError, default_data_dir, term_value
+from kg.store import QueryError, Store, StoreError, default_data_dir, open_store, term_value
 
 __all__ = ["main", "format_table"]
 
@@ -64,7 +64,7 @@ def format_table(
 @contextmanager
 def _store(ctx: click.Context, read_only: bool = True) -> Iterator[Store]:
     try:
-        store = Store(ctx.obj["data"], read_only=read_only)
+        store = open_store(ctx.obj["data"], url=ctx.obj.get("store_url"), read_only=read_only)
     except StoreError as exc:
         raise click.ClickException(str(exc)) from exc
     try:
@@ -83,9 +83,20 @@ def _store(ctx: click.Context, read_only: bool = True) -> Iterator[Store]:
     default=None,
     help="Data directory (store and source copies).  [env: GOVKG_DATA; default: ./govkg-data]",
 )
+@click.option(
+    "--store",
+    "store_url",
+    metavar="URL",
+    envvar="GOVKG_STORE_URL",
+    default=None,
+    help="Keep the graph in a SPARQL 1.1 server instead of DATA/oxigraph: "
+    "http://HOST:PORT (Oxigraph server), http://HOST:PORT/DATASET (Fuseki) or "
+    "query=URL,update=URL,gsp=URL. Source copies and the search index stay in --data.  "
+    "[env: GOVKG_STORE_URL]",
+)
 @click.version_option(package_name="govkg")
 @click.pass_context
-def main(ctx: click.Context, data: Path | None) -> None:
+def main(ctx: click.Context, data: Path | None, store_url: str | None) -> None:
     """govkg: governance meeting minutes in, a knowledge graph out.
 
     \b
@@ -94,6 +105,7 @@ def main(ctx: click.Context, data: Path | None) -> None:
     """
     ctx.ensure_object(dict)
     ctx.obj["data"] = data if data is not None else default_data_dir()
+    ctx.obj["store_url"] = store_url or None
 
 
 # -- extract ------------------------------------------------------------------------
@@ -671,9 +683,13 @@ def serve(ctx: click.Context, host: str, port: int, threads: int, get_path: str 
     from web import create_app  # only the serve command needs Flask
 
     data = Path(ctx.obj["data"])
-    if not (data / "oxigraph").exists():
+    url = ctx.obj.get("store_url")
+    if url:  # a SPARQL server: check it answers before serving
+        with _store(ctx):
+            pass
+    elif not (data / "oxigraph").exists():
         raise click.ClickException(f"no govkg data in {data}; run `govkg ingest PATH` first")
-    app = create_app({"DATA": str(data)})
+    app = create_app({"DATA": str(data), "STORE_URL": url})
     if get_path is not None:
         response = app.test_client().get(get_path)
         click.echo(response.get_data(as_text=True))
@@ -682,5 +698,6 @@ def serve(ctx: click.Context, host: str, port: int, threads: int, get_path: str 
         return
     from waitress import serve as waitress_serve
 
-    click.echo(f"serving {data} at http://{host}:{port}/ (Ctrl+C to stop)", err=True)
+    where = f"{data} and {url}" if url else str(data)
+    click.echo(f"serving {where} at http://{host}:{port}/ (Ctrl+C to stop)", err=True)
     waitress_serve(app, host=host, port=port, threads=threads, ident="govkg")

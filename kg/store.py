@@ -27,6 +27,7 @@ from kg import iris, queries
 __all__ = [
     "Store",
     "StoreError",
+    "open_store",
     "QueryError",
     "default_data_dir",
     "term_value",
@@ -73,6 +74,29 @@ def term_value(term: Any) -> str | None:
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"
     return str(term.value)
+
+
+def open_store(
+    data_dir: str | os.PathLike[str] | None = None,
+    *,
+    url: str | None = None,
+    read_only: bool = False,
+) -> Store:
+    """The store of a data directory: the embedded one, or a SPARQL server's.
+
+    Args:
+        data_dir: the local data directory (source copies and the search index stay
+            here either way); None means `default_data_dir()`.
+        url: a SPARQL 1.1 server (`kg.remote.RemoteStore`, URL forms in
+            `kg.remote.Endpoints.parse`); None or "" means the embedded store in
+            DIR/oxigraph.
+        read_only: open for queries only.
+    """
+    if url:
+        from kg.remote import RemoteStore
+
+        return RemoteStore(data_dir, url=url, read_only=read_only)
+    return Store(data_dir, read_only=read_only)
 
 
 def _one_line(exc: BaseException) -> str:
@@ -211,7 +235,8 @@ class Store:
         names = [v.value for v in solutions.variables]
         try:
             rows = [{n: term_value(row[n]) for n in names} for row in solutions]
-        except (OSError, ValueError, TypeError) as exc:
+        except (OSError, ValueError, TypeError, SyntaxError) as exc:
+            # SyntaxError: results that a SPARQL server sent are parsed row by row
             raise QueryError(f"SPARQL query failed: {_one_line(exc)}") from exc
         return names, rows
 
@@ -252,16 +277,22 @@ class Store:
         triples = "".join(body)
         parts.append(f"INSERT DATA {{ GRAPH {graph} {{\n{triples}}}\n{triples}}}")
         try:
-            self.store.update("".join(parts))
+            self._update("".join(parts))
         except (SyntaxError, OSError) as exc:
             raise StoreError(
                 f"{record.source.path}: cannot store its graph "
                 f"(SPARQL update failed, nothing written: {_one_line(exc)})"
             ) from exc
+        except StoreError as exc:  # a SPARQL server's answer (kg.remote), in one line
+            raise StoreError(f"{record.source.path}: cannot store its graph ({exc})") from exc
         if old is not None:
             for stale in (self.path / "sources").glob(f"{old}.*"):
                 stale.unlink(missing_ok=True)
         return REPLACED if old is not None else ADDED
+
+    def _update(self, sparql: str) -> None:
+        """Run one SPARQL UPDATE request (one transaction)."""
+        self.store.update(sparql)
 
     def save_source(self, path: str | os.PathLike[str], sha256: str) -> Path:
         """Copy a source file to DIR/sources/<sha256>.<ext> (once)."""
@@ -285,10 +316,14 @@ class Store:
             ) from None
         if rdf_format.supports_datasets:
             # the document graphs only: the default graph is their union, derived
-            quads = (q for q in self.store if not isinstance(q.graph_name, ox.DefaultGraph))
+            quads = self._named_graph_quads()
             return ox.serialize(quads, format=rdf_format, prefixes=queries.PREFIXES) or b""
         triples = self.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
         return ox.serialize(triples, format=rdf_format, prefixes=queries.PREFIXES) or b""
+
+    def _named_graph_quads(self) -> Iterator[ox.Quad]:
+        """Every quad of the named graphs (not the derived default graph)."""
+        return (q for q in self.store if not isinstance(q.graph_name, ox.DefaultGraph))
 
     def union_triples(self) -> Iterator[ox.Triple]:
         """Every triple of the union graph (repeats across documents merged)."""

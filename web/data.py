@@ -3,10 +3,15 @@
 pyoxigraph's read-only store and the Whoosh index are opened once per process (opening
 is the slow part) and reopened when the data directory changes underneath (a new
 ingest), checked at most once a second.
+
+With ``app.config["STORE_URL"]`` or ``$GOVKG_STORE_URL`` set, the graph is read from
+that SPARQL server (kg.remote) and the index and source copies from the data
+directory; a new ingest is then noticed through the index directory's mtime.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from pathlib import Path
@@ -43,7 +48,8 @@ def _open() -> dict[str, Any]:
     if "govkg" in g:
         return g.govkg
     data = Path(current_app.config["DATA"])
-    key = str(data)
+    url = current_app.config.get("STORE_URL") or os.environ.get("GOVKG_STORE_URL") or None
+    key = f"{data}\n{url or ''}"
     now = time.monotonic()
     with _lock:
         entry = _cache.get(key)
@@ -51,11 +57,11 @@ def _open() -> dict[str, Any]:
             now - entry["checked"] > CHECK_EVERY and _stamp(data) != entry["stamp"]
         ):
             from kg.indexing import open_index
-            from kg.store import Store
+            from kg.store import open_store
 
             if entry is not None:
                 entry["store"].close()
-            st = Store(data, read_only=True)
+            st = open_store(data, url=url, read_only=True)
             entry = {"store": st, "index": open_index(st, read_only=True), "stamp": _stamp(data)}
             _cache[key] = entry
         entry["checked"] = now
