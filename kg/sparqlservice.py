@@ -352,7 +352,6 @@ def prefers_html(accept: str | None, others: Sequence[str]) -> bool:
 # -- serialising results (in the worker) ------------------------------------------------
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-_RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
 def _json_term(term: Any) -> dict[str, Any]:
@@ -493,6 +492,13 @@ def _isolate_network() -> bool:
     return bool(libc.unshare(clone_newuser | clone_newnet) == 0)
 
 
+def _short(exc: BaseException, limit: int = 300) -> str:
+    """An error's message on one line, at most `limit` characters (the parser's list of
+    expected tokens can run to a page)."""
+    text = " ".join(str(exc).split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 class _Evaluator:
     """The store side of a worker: opens the store, reopens it after an ingest."""
 
@@ -530,11 +536,11 @@ class _Evaluator:
         except SparqlError as exc:
             return ("error", type(exc).__name__, exc.status, exc.message)
         except SyntaxError as exc:
-            return ("error", "QuerySyntaxError", 400, f"SPARQL syntax error: {exc}")
+            return ("error", "QuerySyntaxError", 400, f"SPARQL syntax error: {_short(exc)}")
         except (ValueError, TypeError) as exc:
-            return ("error", "QueryFailed", 400, f"SPARQL query failed: {exc}")
+            return ("error", "QueryFailed", 400, f"SPARQL query failed: {_short(exc)}")
         except OSError as exc:
-            return ("error", "SparqlError", 500, f"SPARQL query failed: {exc}")
+            return ("error", "SparqlError", 500, f"SPARQL query failed: {_short(exc)}")
 
     def _answer(self, request: dict[str, Any]) -> tuple[bytes, str, bool, str]:
         store = self.open().store
