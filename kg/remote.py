@@ -42,14 +42,14 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pyoxigraph as ox
 
 from kg import iris, queries
 from kg.store import QueryError, Store, StoreError, term_value
 
-__all__ = ["DEFAULT_TIMEOUT", "Endpoints", "RemoteStore"]
+__all__ = ["DEFAULT_TIMEOUT", "Endpoints", "RemoteDataset", "RemoteStore"]
 
 DEFAULT_TIMEOUT = 60.0
 """Seconds to wait for a server's answer to one request (``$GOVKG_STORE_TIMEOUT``)."""
@@ -156,7 +156,12 @@ class RemoteStore(Store):
     # -- lifecycle --------------------------------------------------------------
     @property
     def store(self) -> ox.Store:
-        raise StoreError(f"{self.url}: a SPARQL server store has no embedded pyoxigraph store")
+        """A stand-in for the raw pyoxigraph store, for code written against it: the
+        read methods `quads_for_pattern`, `named_graphs` and `contains_named_graph`,
+        each one SPARQL query to the server (see `RemoteDataset`)."""
+        if self._closed:
+            raise StoreError(f"{self.url}: the store is closed")
+        return cast(ox.Store, RemoteDataset(self))
 
     def optimize(self) -> None:
         """Nothing to do: the server looks after its own storage."""
@@ -297,3 +302,55 @@ class RemoteStore(Store):
                 yield ox.Quad(row["s"], row["p"], row["o"], row["g"])
         except (SyntaxError, ValueError, OSError) as exc:
             raise QueryError(f"{self.endpoints.query}: unreadable results ({exc})") from exc
+
+
+_Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+
+
+class RemoteDataset:
+    """The read side of pyoxigraph's Store API over a `RemoteStore`'s SPARQL endpoint
+    (what `RemoteStore.store` gives to code that reads quads by pattern)."""
+
+    def __init__(self, remote: RemoteStore) -> None:
+        self._remote = remote
+
+    def quads_for_pattern(
+        self,
+        subject: ox.NamedNode | ox.BlankNode | ox.Triple | None,
+        predicate: ox.NamedNode | None,
+        object: _Term | None,  # noqa: A002 - pyoxigraph's parameter name
+        graph_name: ox.NamedNode | ox.BlankNode | ox.DefaultGraph | None = None,
+    ) -> Iterator[ox.Quad]:
+        """Quads matching the pattern (None: any); graph None means every graph."""
+        s, p, o = (
+            "?s" if subject is None else str(subject),
+            "?p" if predicate is None else str(predicate),
+            "?o" if object is None else str(object),
+        )
+        triple = f"{s} {p} {o}"
+        if isinstance(graph_name, ox.DefaultGraph):
+            where = triple
+        elif graph_name is None:
+            where = f"{{ {triple} }} UNION {{ GRAPH ?g {{ {triple} }} }}"
+        else:
+            where = f"GRAPH {graph_name} {{ {triple} }}"
+        solutions = self._remote.query(f"SELECT * WHERE {{ {where} }}")
+        default = ox.DefaultGraph()
+        for row in solutions:
+            g = graph_name if graph_name is not None else row["g"]
+            yield ox.Quad(
+                subject if subject is not None else row["s"],
+                predicate if predicate is not None else row["p"],
+                object if object is not None else row["o"],
+                default if g is None else g,
+            )
+
+    def named_graphs(self) -> Iterator[ox.NamedNode | ox.BlankNode]:
+        for row in self._remote.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"):
+            yield row["g"]
+
+    def contains_named_graph(self, graph_name: ox.NamedNode | ox.BlankNode) -> bool:
+        return bool(self._remote.query(f"ASK {{ GRAPH {graph_name} {{ ?s ?p ?o }} }}"))
+
+    def __iter__(self) -> Iterator[ox.Quad]:
+        return self.quads_for_pattern(None, None, None, None)

@@ -215,16 +215,32 @@ def test_cli_stats_end_to_end_and_from_the_environment(
     assert "index agrees     yes" in out and "documents        4" in out
 
 
-def test_serve_get_over_the_server(
-    samples_server: str, remote_data: Path, samples_data: Path
+def test_web_pages_over_the_server(
+    samples_server: str, remote_data: Path, samples_data: Path, samples_store: Store
 ) -> None:
-    code, out = cli(
-        "--store", samples_server, "--data", str(remote_data), "serve", "--get", "/actions.json"
-    )
-    assert code == 0, out
-    assert json.loads(out) == json.loads(
-        cli("--data", str(samples_data), "serve", "--get", "/actions.json")[1]
-    )
+    """`govkg --store URL serve` shows what the embedded store shows: the tracker, an
+    entity's Linked Data description, VoID, a dump (the last three read quads by pattern
+    through RemoteStore.store)."""
+    person = samples_store.select(
+        "SELECT ?p WHERE { ?p a foaf:Person ; foaf:name ?n } ORDER BY ?n LIMIT 1"
+    )[1][0]["p"]
+    assert person and person.startswith(iris.base())
+    pages = [
+        "/actions.json",
+        "/void",
+        "/dumps/govkg.nq",
+        "/id/" + person.removeprefix(iris.base()).lstrip("/") + ".ttl",
+    ]
+    for page in pages:
+        code, out = cli(
+            "--store", samples_server, "--data", str(remote_data), "serve", "--get", page
+        )
+        assert code == 0, (page, out)
+        assert out.strip(), page
+        if page == "/actions.json":
+            assert json.loads(out)["total"] > 10
+        local = cli("--data", str(samples_data), "serve", "--get", page)
+        assert (code, sorted(out.splitlines())) == (local[0], sorted(local[1].splitlines())), page
 
 
 # -- writing ----------------------------------------------------------------------------
