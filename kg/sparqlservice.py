@@ -578,11 +578,20 @@ class _Evaluator:
         return body, GRAPH_FORMATS[fmt], truncated, "graph"
 
 
+def _watch_parent(parent: int) -> None:
+    """End this worker when its parent is gone, even in the middle of a query (pyoxigraph
+    lets other threads run while it evaluates)."""
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(0)
+
+
 def _worker_main() -> None:
     """A worker (``python -c ...`` DATA_DIR): answer requests from stdin one at a time
     until stdin closes or says stop; replies go to the original stdout."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     isolated = _isolate_network()  # first, while this process has one thread
+    threading.Thread(target=_watch_parent, args=(os.getppid(),), daemon=True).start()
     reply_fd = os.dup(1)
     os.dup2(2, 1)  # a stray print must not corrupt the replies
     requests = Connection(0, writable=False)
