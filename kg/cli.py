@@ -262,7 +262,7 @@ def sparql(
             click.echo(f"{ex.name.ljust(width)}  {ex.title}")
         return
     if sum(x is not None for x in (query, query_file, example_name)) != 1:
-        raise click.UsageError("give a QUERY, --file F or --example NAME (one of them)")
+        raise click.UsageError("give a QUERY or --file F (one of them), or --example NAME")
     if example_name is not None:
         try:
             text = example(example_name).query
