@@ -393,6 +393,22 @@ def test_service_is_refused_before_anything_is_fetched(site, listener) -> None:
     assert listener[1:] == []
 
 
+def test_keywords_spelled_with_unicode_escapes_do_not_run(site, listener) -> None:
+    """SPARQL allows \\u escapes in strings and IRIs; a keyword written with them is no
+    keyword to Oxigraph either: the query does not parse, nothing is fetched or written."""
+    base = listener[0].decode()
+    before = count(site, COUNT)
+    for query in (
+        f"SELECT * WHERE {{ \\u0053ERVICE <{base}/z> {{ ?s ?p ?o }} }}",
+        "\\u0049NSERT DATA { <urn:a> <urn:b> <urn:c> }",
+    ):
+        reply = call(site["url"], params={"query": query})
+        assert reply.status == 400 and "syntax error" in reply.json()["error"]
+    time.sleep(0.3)
+    assert listener[1:] == []
+    assert count(site, COUNT) == before
+
+
 def test_from_names_a_graph_in_the_store_and_fetches_nothing(site, listener) -> None:
     base = listener[0].decode()
     for source in ("file:///etc/passwd", f"{base}/data.ttl"):
