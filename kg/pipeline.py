@@ -102,7 +102,7 @@ def _problem(exc: BaseException) -> str:
 def _store(store: Store, path: Path, record: MinutesRecord, quads: list[Quad]) -> str:
     """Copy the source, then replace its graph; if the graph cannot be stored, the copy
     made for it goes too, so a failed file leaves nothing behind."""
-    existed = store.source_file(record.source.sha256) is not None
+    existed = store.source_copy(path, record.source.sha256).exists()
     copy = store.save_source(path, record.source.sha256)
     try:
         return store.replace_document(record, quads)
@@ -198,4 +198,5 @@ def _ingest_all(
         if progress is not None:
             progress(path)
         if len(sync.queued) >= commit_every:
+            store.flush()  # bounds the store's memory during a long ingest
             sync.commit()

@@ -166,6 +166,9 @@ class RemoteStore(Store):
     def optimize(self) -> None:
         """Nothing to do: the server looks after its own storage."""
 
+    def flush(self) -> None:
+        """Nothing to do: the server looks after its own memory."""
+
     def close(self) -> None:
         self._closed = True
 
