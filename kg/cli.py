@@ -366,7 +366,7 @@ def actions(
 
     \b
     Example:
-        govkg actions --owner cooper --format csv > actions.csv
+        govkg actions --owner clerk --format csv > actions.csv
     """
     from kg.queries import actions_query
 
