@@ -74,3 +74,17 @@ def hostile_app(tmp_path_factory: pytest.TempPathFactory):
 @pytest.fixture
 def hostile(hostile_app):
     return hostile_app.test_client()
+
+
+@pytest.fixture(scope="module")
+def site(corpus_index):
+    """A live server over the corpus data and a headless Chromium: (base URL, browser).
+    Skips (or fails, with GOVKG_REQUIRE_BROWSER=1) where no Chromium is installed."""
+    from tests.web.browser import chromium, live_server, require_browser
+    from web import create_app
+
+    require_browser()
+    data_dir, _index = corpus_index
+    app = create_app({"DATA": str(data_dir)})
+    with live_server(app) as base, chromium() as browser:
+        yield base, browser

@@ -15,20 +15,9 @@ import re
 
 import pytest
 
-from tests.web.browser import ARTIFACTS, AXE, chromium, guard, live_server, require_browser
+from tests.web.browser import ARTIFACTS, AXE, guard
 
 WIDTHS = {"desktop": (1280, 900), "phone": (375, 812)}
-
-
-@pytest.fixture(scope="module")
-def site(corpus_index):
-    require_browser()
-    from web import create_app
-
-    data_dir, _index = corpus_index
-    app = create_app({"DATA": str(data_dir)})
-    with live_server(app) as base, chromium() as browser:
-        yield base, browser
 
 
 @pytest.fixture

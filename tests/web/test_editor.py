@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlencode, urlparse
 import pytest
 
 from kg.examples import example, examples
-from tests.web.browser import AXE, chromium, guard, live_server, require_browser
+from tests.web.browser import AXE, guard
 
 WHO = example("who-committed-to-what")
 
@@ -130,17 +130,6 @@ def test_update_is_refused(client):
 
 
 # -- in the browser -----------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def site(corpus_index):
-    require_browser()
-    from web import create_app
-
-    data_dir, _index = corpus_index
-    app = create_app({"DATA": str(data_dir)})
-    with live_server(app) as base, chromium() as browser:
-        yield base, browser
 
 
 def test_highlighting_ctrl_enter_and_axe(site):
