@@ -701,3 +701,218 @@ def serve(ctx: click.Context, host: str, port: int, threads: int, get_path: str 
     where = f"{data} and {url}" if url else str(data)
     click.echo(f"serving {where} at http://{host}:{port}/ (Ctrl+C to stop)", err=True)
     waitress_serve(app, host=host, port=port, threads=threads, ident="govkg")
+
+
+# -- network (kg/networks.py) -------------------------------------------------------------
+def _network_options(fn: F) -> F:
+    """--kind, --body, --since, --until for every `govkg network` command."""
+    from kg.networks import KINDS
+
+    fn = click.option("--until", metavar="YYYY-MM-DD", help="Only meetings on or before.")(fn)
+    fn = click.option("--since", metavar="YYYY-MM-DD", help="Only meetings on or after.")(fn)
+    fn = click.option(
+        "--body", metavar="NAME|IRI", help="Only meetings of this body (part of its name)."
+    )(fn)
+    return click.option(
+        "--kind",
+        type=click.Choice(KINDS),
+        default="coattendance",
+        show_default=True,
+        help="Which network.",
+    )(fn)
+
+
+def _network(
+    ctx: click.Context, kind: str, body: str | None, since: str | None, until: str | None
+) -> Any:
+    from kg.networks import Filters, NetworkError, build
+
+    try:
+        filters = Filters(body=body, since=since, until=until)
+    except NetworkError as exc:
+        raise click.UsageError(str(exc)) from exc
+    with _store(ctx) as store:
+        return build(store, kind, filters)
+
+
+@main.group()
+def network() -> None:
+    """Networks of people, topics, places and meetings (networkx): export them for
+    Gephi, rank the most central nodes, find communities, explain how two are linked.
+
+    Kinds: coattendance (people at the same meetings), person-topic, place-topic,
+    topic-cooccurrence, connections (everything, with the evidence of each link).
+
+    \b
+    Example:
+        govkg network export --kind coattendance --format graphml -o people.graphml
+        govkg network top --kind coattendance --by betweenness
+        govkg network path "Jane Doe" "Budget"
+    """
+
+
+@network.command("export")
+@_network_options
+@click.option(
+    "--format", "fmt", type=click.Choice(["graphml", "gexf"]), default="graphml", show_default=True
+)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE."
+)
+@click.pass_context
+def network_export(
+    ctx: click.Context,
+    kind: str,
+    body: str | None,
+    since: str | None,
+    until: str | None,
+    fmt: str,
+    output: Path | None,
+) -> None:
+    """Write a network as GraphML or GEXF (nodes: label, kind, iri; edges: weight and
+    the evidence IRIs joined by ";").
+
+    \b
+    Example:
+        govkg network export --kind person-topic --format gexf -o speakers.gexf
+    """
+    from kg.networks import dumps
+
+    g = _network(ctx, kind, body, since, until)
+    data = dumps(g, fmt)
+    if output is None:
+        _write(data)
+    else:
+        output.write_bytes(data)
+        click.echo(
+            f"wrote {g.number_of_nodes()} nodes and {g.number_of_edges()} edges to {output}",
+            err=True,
+        )
+
+
+@network.command("top")
+@_network_options
+@click.option(
+    "--by",
+    type=click.Choice(["degree", "strength", "betweenness", "eigenvector"]),
+    default="degree",
+    show_default=True,
+    help="Centrality measure.",
+)
+@click.option("--limit", type=click.IntRange(1), default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the rows as JSON.")
+@click.pass_context
+def network_top(
+    ctx: click.Context,
+    kind: str,
+    body: str | None,
+    since: str | None,
+    until: str | None,
+    by: str,
+    limit: int,
+    as_json: bool,
+) -> None:
+    """The most central nodes of a network.
+
+    \b
+    Example:
+        govkg network top --kind coattendance --by betweenness --limit 10
+    """
+    from kg.networks import centrality
+
+    rows = centrality(_network(ctx, kind, body, since, until), by)[:limit]
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    names = ["rank", "label", "kind", by, "degree", "strength", "iri"]
+    table = [{**r, "rank": i, by: r["score"]} for i, r in enumerate(rows, 1)]
+    click.echo(format_table(names, table, width=80))
+
+
+@network.command("communities")
+@_network_options
+@click.option(
+    "--method", type=click.Choice(["louvain", "greedy"]), default="louvain", show_default=True
+)
+@click.option("--limit", type=click.IntRange(1), default=10, show_default=True)
+@click.pass_context
+def network_communities(
+    ctx: click.Context,
+    kind: str,
+    body: str | None,
+    since: str | None,
+    until: str | None,
+    method: str,
+    limit: int,
+) -> None:
+    """Groups of nodes more tied to each other than to the rest (largest first).
+
+    \b
+    Example:
+        govkg network communities --kind topic-cooccurrence --method greedy
+    """
+    from kg.networks import communities
+
+    g = _network(ctx, kind, body, since, until)
+    groups = communities(g, method=method)
+    for i, group in enumerate(groups[:limit], 1):
+        labels = [str(g.nodes[v].get("label", v)) for v in group]
+        click.echo(f"{i}. ({len(group)}) " + "; ".join(labels))
+    if len(groups) > limit:
+        click.echo(f"... and {len(groups) - limit} smaller communities", err=True)
+
+
+@network.command("path")
+@click.argument("source", metavar="FROM")
+@click.argument("target", metavar="TO")
+@click.option("--body", metavar="NAME|IRI", help="Only meetings of this body (part of its name).")
+@click.option("--since", metavar="YYYY-MM-DD", help="Only meetings on or after.")
+@click.option("--until", metavar="YYYY-MM-DD", help="Only meetings on or before.")
+@click.option("-k", "--paths", "k", type=click.IntRange(1, 10), default=1, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the paths as JSON.")
+@click.pass_context
+def network_path(
+    ctx: click.Context,
+    source: str,
+    target: str,
+    body: str | None,
+    since: str | None,
+    until: str | None,
+    k: int,
+    as_json: bool,
+) -> None:
+    """How FROM is connected to TO: the shortest chains of recorded links (attended a
+    meeting, spoke about a topic, owes an action to ...), each hop with its evidence.
+    FROM and TO are IRIs or names (an exact name first, else a part of one).
+
+    \b
+    Example:
+        govkg network path "Jane Doe" "John Smith"
+        govkg network path https://w3id.org/govkg/id/person/jane-doe Budget -k 3
+    """
+    from kg.networks import paths, resolve
+
+    g = _network(ctx, "connections", body, since, until)
+    ends = []
+    for text in (source, target):
+        found = resolve(g, text)
+        if not found:
+            raise click.ClickException(f"nothing in the network is called {text!r}")
+        if len(found) > 1:
+            others = ", ".join(str(g.nodes[v]["label"]) for v in found[1:4])
+            click.echo(f"note: {text!r} also matches {others}; using the most connected", err=True)
+        ends.append(found[0])
+    found_paths = paths(g, ends[0], ends[1], k=k)
+    if as_json:
+        click.echo(json.dumps([[h.as_dict() for h in p] for p in found_paths], indent=2))
+    else:
+        a, b = (g.nodes[v]["label"] for v in ends)
+        for i, hops in enumerate(found_paths, 1):
+            click.echo(f"path {i}: {a} -> {b} in {len(hops)} hops")
+            for hop in hops:
+                click.echo(f"  {hop.text}")
+                more = f" (+{len(hop.evidence) - 3} more)" if len(hop.evidence) > 3 else ""
+                click.echo(f"      evidence: {' '.join(hop.evidence[:3])}{more}")
+    if not found_paths:
+        click.echo(f"error: no path between {ends[0]} and {ends[1]}", err=True)
+        ctx.exit(1)
