@@ -89,3 +89,17 @@ class GKG(DefinedNamespace):
     sha256: URIRef
     format: URIRef
     sourcePath: URIRef
+    # identity across meetings (kg/identity.py) and review decisions (kg/review.py)
+    Tenure: URIRef
+    firstSeen: URIRef
+    lastSeen: URIRef
+    evidencedBy: URIRef
+    notSameAs: URIRef
+    Review: URIRef
+    ReviewStatus: URIRef
+    Confirmed: URIRef
+    Rejected: URIRef
+    reviewOf: URIRef
+    reviewStatus: URIRef
+    reviewedText: URIRef
+    reviewedIn: URIRef
