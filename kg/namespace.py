@@ -89,6 +89,17 @@ class GKG(DefinedNamespace):
     sha256: URIRef
     format: URIRef
     sourcePath: URIRef
+    # the commitments ledger (kg/ledger.py): derived follow-up links
+    FollowUp: URIRef
+    followUp: URIRef
+    followUpOf: URIRef
+    atMeeting: URIRef
+    evidence: URIRef
+    evidenceKind: URIRef
+    confidence: URIRef
+    reportedStatus: URIRef
+    currentStatus: URIRef
+    statusFrom: URIRef
     # identity across meetings (kg/identity.py) and review decisions (kg/review.py)
     Tenure: URIRef
     firstSeen: URIRef

@@ -309,6 +309,37 @@ class Store:
                 stale.unlink(missing_ok=True)
         return REPLACED if old is not None else ADDED
 
+    def replace_graph(self, graph: ox.NamedNode, quads: Iterable[ox.Quad]) -> int:
+        """Replace a DERIVED named graph (kg.ledger's follow-up links) with `quads`.
+
+        The same union semantics as replace_document, in one SPARQL UPDATE: the old
+        graph's triples that no other graph holds leave the default graph, the new
+        ones join it. A derived graph is "another graph" for a document replaced
+        later. Must not name a document graph. Returns the number of quads written.
+        """
+        if graph.value.startswith(iris.document_iri("").value):
+            raise ValueError(f"{graph} is a document graph; use replace_document")
+        body = []
+        for quad in quads:
+            if quad.graph_name != graph:
+                raise ValueError(f"quad outside the graph {graph}: {quad}")
+            body.append(f"{quad.subject} {quad.predicate} {quad.object} .\n")
+        triples = "".join(body)
+        update = (
+            f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} "
+            f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER(?other != {graph}) }} }} ;\n"
+            f"DROP SILENT GRAPH {graph} ;\n"
+        )
+        if body:
+            update += f"INSERT DATA {{ GRAPH {graph} {{\n{triples}}}\n{triples}}}"
+        try:
+            self._update(update)
+        except (SyntaxError, OSError) as exc:
+            raise StoreError(
+                f"{graph}: cannot store the graph (nothing written: {_one_line(exc)})"
+            ) from exc
+        return len(body)
+
     def _update(self, sparql: str) -> None:
         """Run one SPARQL UPDATE request (one transaction)."""
         self.store.update(sparql)

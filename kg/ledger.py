@@ -1,0 +1,533 @@
+"""The commitments ledger: which later meeting followed up which action, and with what.
+
+Actions are raised in one document's graph with gkg:status gkg:StatusOpen. Later
+minutes report on them: a "Matters arising" list, an action log reviewed by
+reference ("A24/05: ... – completed. Action closed."), a minute number ("Min 653 –
+action to ...: done"), or simply a later paragraph about the same subject ("Green Lane
+– Reply received from MCC ..."). This module finds those reports and writes them as
+DERIVED data, one named graph per series of meetings (a body):
+
+    <{BASE}graph/links/{series}>
+
+never into a document graph, so re-ingesting a document never loses a link and
+re-linking never touches what was extracted. Each link is a node::
+
+    <{BASE}followup/{action}--{meeting}> a gkg:FollowUp ;
+        gkg:followUpOf <action> ; gkg:atMeeting <later meeting> ;
+        gkg:evidence <paragraph> ; gkg:evidenceKind "ref" | "minute" | "text" | "repeated" ;
+        gkg:confidence 0.95 ; gkg:reportedStatus gkg:StatusDone .
+
+plus ``<action> gkg:followedUpAt <meeting>`` when the confidence reaches CONFIDENT,
+and for every action of the series ``<action> gkg:currentStatus <status>`` (with
+``gkg:statusFrom <followup>`` when a link set it). gkg:status stays what the
+raising minutes recorded; gkg:currentStatus is single-valued because only the
+series' ledger graph writes it. A link below CONFIDENT is kept as a "possible
+follow-up": shown, never counted as fact (it sets no status, no gkg:followedUpAt).
+Overdue is not stored: it depends on the day you ask (kg.queries.actions_query).
+
+Matching is per series, each action against the paragraphs of the next WINDOW
+meetings only (linear in the number of meetings), through a per-meeting inverted
+index of words, so nothing compares all pairs.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import time
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+import pyoxigraph as ox
+
+from kg import iris
+from kg.namespace import GKG, RDF, XSD
+
+__all__ = [
+    "CONFIDENT",
+    "LOWEST",
+    "WINDOW",
+    "Link",
+    "LinkReport",
+    "link_store",
+    "series_of_documents",
+    "ledger_graph_iri",
+    "reported_status",
+]
+
+WINDOW = 6
+"""Later meetings of the same series searched for follow-ups of an action."""
+CONFIDENT = 0.6
+"""A link at or above this confidence is a follow-up (gkg:followedUpAt, sets the status)."""
+LOWEST = 0.4
+MASS_WORDS = 10
+"""An action's subject: its this many rarest words (what a match's share is out of)."""
+"""Links below this are not kept at all; between LOWEST and CONFIDENT: "possible"."""
+
+_STATUS = {
+    "open": GKG.StatusOpen,
+    "updated": GKG.StatusUpdated,
+    "done": GKG.StatusDone,
+    "dropped": GKG.StatusDropped,
+    "superseded": GKG.StatusSuperseded,
+}
+
+_DROPPED = re.compile(
+    r"no longer (?:required|needed|necessary|an issue|relevant)|withdrawn|"
+    r"not (?:be )?(?:pursued|proceeding|going ahead)|(?:was|been|be) (?:dropped|cancelled|abandoned)|"
+    r"action (?:removed|deleted|withdrawn)",
+    re.I,
+)
+_SUPERSEDED = re.compile(r"supersed|replaced by|subsumed (?:in|into|by)", re.I)
+_ONGOING = re.compile(
+    r"\b(?:ongoing|on-going|carried forward|carry forward|in progress|not yet|awaiting|"
+    r"still (?:to|not|waiting|awaited|outstanding)|to follow up|to chase|chased|deferred|"
+    r"pending|outstanding|no (?:reply|response)|will (?:be|report|provide|chase))\b",
+    re.I,
+)
+_DONE = re.compile(
+    r"\b(?:completed?|done|closed|resolved|finished|actioned|"
+    r"(?:has|had|have) (?:now )?been (?:sent|done|received|installed|repaired|fixed|"
+    r"carried out|circulated|shared|provided|submitted|replaced|removed|cleared|paid|"
+    r"ordered|booked|delivered|erected|agreed|reported)|"
+    r"now (?:been |finished|installed|in place|repaired|fixed)|(?:was|were) (?:sent|received|"
+    r"installed|repaired|fixed|carried out|circulated|provided|submitted|removed|cleared))\b",
+    re.I,
+)
+
+
+def reported_status(text: str) -> str:
+    """What a follow-up says of the action: "done", "dropped", "superseded" or "updated"
+    (reported on, still open). Unclear wording is "updated", never "done"."""
+    if _DROPPED.search(text):
+        return "dropped"
+    if _SUPERSEDED.search(text):
+        return "superseded"
+    if _ONGOING.search(text):
+        return "updated"
+    if _DONE.search(text):
+        return "done"
+    return "updated"
+
+
+# --- words ------------------------------------------------------------------------
+
+_STOP_WORDS = """
+    the and for that this with from have has had was were will would been being are
+    which their there they them these those then than into onto upon about after before
+    also any all some such not but can could should may might must shall its his her
+    she him who whom what when where why how our out off per via each other more most
+    very well just only over under again once further here now new next last same
+    clerk cllr cllrs councillor councillors council county chair chairman vice mcc tcc
+    meeting meetings minute minutes min item items agenda action actions report reported
+    reports reporting update updates updated asked ask agreed agree confirm confirmed
+    inform informed reply replied write wrote letter contact contacted received send sent
+    regarding follow look looking into progress matters arising noted note discuss discussed
+    discussion raise raised request requested requests members member mr mrs ms miss dr
+    time date week weeks month months year years today still yet already since
+    january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday
+    one two three four five six first second
+    ongoing completed complete done closed carried forward following
+    """
+_STOP = frozenset(_STOP_WORDS.split())
+_WORD = re.compile(r"[a-z][a-z0-9']*[a-z0-9]|[a-z]\d+", re.I)
+
+
+def _words(text: str) -> set[str]:
+    """Content words, cut to their first 6 letters (a crude stemmer: "relocated" and
+    "relocation" are one word, so are "mariner" and "mariners")."""
+    out = set()
+    for m in _WORD.finditer(text):
+        w = m.group(0).lower().replace("'", "")
+        if len(w) < 3 or w in _STOP:
+            continue
+        if len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
+            w = w[:-1]
+        out.add(w[:6])
+    return out
+
+
+# references written in minutes: "A24/05", "AP-12", "Min 653", "Minute 2659", "No. 2651"
+_REF_TOKEN = re.compile(r"\b[A-Z]{1,4}[-/]?\d{1,4}(?:[/.-]\d{1,4})?\b")
+_MINUTE_REF = re.compile(
+    r"\b(?:min(?:ute)?s?\.?|agenda\s+no\.?|item\s+(?:no\.?\s*)?|ref\.?)\s*(\d{1,5})\b", re.I
+)
+_REVIEW = re.compile(
+    r"matters arising|update|action (?:log|tracker|points?|list|sheet)|actions? from|"
+    r"outstanding actions|review of actions|progress",
+    re.I,
+)
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(])")
+_HEADING = re.compile(r"^\s*([^.:–—]{3,70}?)(?:\s+[–—-]|\s*:)\s+\S")
+
+
+# --- the data a series is linked from ---------------------------------------------
+
+
+@dataclass
+class _Para:
+    iri: str
+    text: str
+    review: bool  # under a "Matters arising" / "Updates" / action-log item
+    title: str = ""  # its agenda item's title (often the subject: "Land Mine")
+
+
+@dataclass
+class _Action:
+    iri: str
+    meeting: str
+    text: str
+    ref: str | None
+    minute: str | None  # the minute (agenda item) number it was raised under
+    owner_words: set[str]
+    due: str | None
+    start: int | None
+    words: set[str] = field(default_factory=set)
+
+
+@dataclass
+class _Meeting:
+    iri: str
+    date: str
+    series: str
+    paras: list[_Para] = field(default_factory=list)
+    actions: list[_Action] = field(default_factory=list)
+    index: dict[str, list[int]] = field(default_factory=dict)  # word -> paragraph numbers
+    index_words: list[set[str]] = field(default_factory=list)  # paragraph number -> words
+    refs: dict[str, list[tuple[int, str]]] = field(default_factory=dict)  # ref -> (para, segment)
+
+
+@dataclass(frozen=True)
+class Link:
+    """One follow-up of an action at a later meeting."""
+
+    action: str
+    meeting: str
+    date: str
+    evidence: str  # the paragraph's IRI
+    kind: str  # "ref" | "minute" | "text" | "repeated"
+    confidence: float
+    status: str  # "done" | "updated" | "dropped" | "superseded"
+
+    @property
+    def confident(self) -> bool:
+        return self.confidence >= CONFIDENT
+
+
+@dataclass
+class LinkReport:
+    series: int = 0
+    actions: int = 0
+    links: list[Link] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        sure = sum(1 for link in self.links if link.confident)
+        return (
+            f"linked {self.actions} actions of {self.series} series: {sure} follow-ups, "
+            f"{len(self.links) - sure} possible follow-ups, {self.seconds:.1f} s"
+        )
+
+
+def _last(iri: str) -> str:
+    return iri.rsplit("/", 1)[-1]
+
+
+def _meeting_of_part(part_iri: str) -> str:
+    """A part IRI (``{kind}/{meeting}-{sha8}-{n}``) -> its meeting IRI."""
+    slug = _last(part_iri).rsplit("-", 2)[0]
+    return f"{iris.base()}meeting/{slug}"
+
+
+_DATED = re.compile(r"[-_ .]*\d{4}[-_.]?\d{2}[-_.]?\d{2}[a-z]?\b|[-_ .]*\d+", re.I)
+
+
+def _series_key(organizer: str | None, path: str | None, title: str | None) -> str:
+    """The series a meeting belongs to: its body; without one, the file name with its
+    date and numbers taken out ("tintern_cc_minutes_2019-01-28" -> "tintern-cc-minutes")."""
+    if organizer:
+        return _last(organizer)
+    if path:
+        stem = _DATED.sub("", PurePath(path).stem)
+        if iris.slug(stem):
+            return "file-" + iris.slug(stem)
+    return "title-" + (iris.slug(title) or "untitled")
+
+
+def ledger_graph_iri(series: str) -> ox.NamedNode:
+    """The derived graph that holds one series' follow-up links."""
+    return ox.NamedNode(f"{iris.base()}graph/links/{series}")
+
+
+def _select(store, sparql: str) -> list[dict[str, str | None]]:  # type: ignore[no-untyped-def]
+    return store.select(sparql)[1]  # type: ignore[no-any-return]
+
+
+def _load(store) -> dict[str, _Meeting]:  # type: ignore[no-untyped-def]
+    """Every dated meeting with its paragraphs and actions, by meeting IRI."""
+    meetings: dict[str, _Meeting] = {}
+    for row in _select(
+        store,
+        "SELECT ?m (MIN(?d) AS ?date) (SAMPLE(?org) AS ?o) (MIN(?path) AS ?p) (SAMPLE(?t) AS ?title) "
+        "WHERE { ?m a gkg:Meeting ; dcterms:date ?d ; prov:wasDerivedFrom ?doc . "
+        "OPTIONAL { ?doc gkg:sourcePath ?path } OPTIONAL { ?m schema:organizer ?org } "
+        "OPTIONAL { ?m dcterms:title ?t } } GROUP BY ?m",
+    ):
+        m, date = row["m"], row["date"]
+        if m and date:
+            meetings[m] = _Meeting(m, date, _series_key(row["o"], row["p"], row["title"]))
+    for row in _select(
+        store,
+        "SELECT ?p ?text ?title ?o WHERE { ?p a gkg:Paragraph ; gkg:text ?text ; gkg:order ?o . "
+        "OPTIONAL { ?p dcterms:isPartOf/dcterms:title ?title } } ORDER BY ?p",
+    ):
+        meeting = meetings.get(_meeting_of_part(row["p"] or ""))
+        if meeting is not None and row["text"]:
+            review = bool(row["title"] and _REVIEW.search(row["title"]))
+            meeting.paras.append(_Para(row["p"] or "", row["text"], review, row["title"] or ""))
+    for row in _select(
+        store,
+        "SELECT ?a ?m ?text (SAMPLE(?ref_) AS ?ref) (SAMPLE(?minute_) AS ?minute) "
+        "(SAMPLE(?ot) AS ?owner) (SAMPLE(?on) AS ?owner_name) (SAMPLE(?due_) AS ?due) "
+        "(MIN(?s) AS ?start) WHERE { ?a a gkg:Action ; gkg:raisedAt ?m ; gkg:text ?text . "
+        "OPTIONAL { ?a gkg:ref ?ref_ } OPTIONAL { ?a dcterms:isPartOf/gkg:ref ?minute_ } "
+        "OPTIONAL { ?a gkg:ownerText ?ot } OPTIONAL { ?a gkg:owner/(foaf:name|skos:prefLabel) ?on } "
+        "OPTIONAL { ?a gkg:due ?due_ } OPTIONAL { ?a gkg:spanStart ?s } } "
+        "GROUP BY ?a ?m ?text ORDER BY ?a",
+    ):
+        meeting = meetings.get(row["m"] or "")
+        if meeting is not None and row["a"]:
+            owner = _words(" ".join(filter(None, (row["owner"], row["owner_name"]))))
+            meeting.actions.append(
+                _Action(
+                    row["a"],
+                    meeting.iri,
+                    row["text"] or "",
+                    row["ref"],
+                    row["minute"],
+                    owner,
+                    row["due"],
+                    int(row["start"]) if row["start"] else None,
+                )
+            )
+    return meetings
+
+
+def _para_sort_key(p: _Para) -> tuple[str, int]:
+    head, _, n = p.iri.rpartition("-")
+    return head, int(n) if n.isdigit() else 0
+
+
+def _prepare(meeting: _Meeting) -> None:
+    """The meeting's inverted index of words and its references, once."""
+    meeting.paras.sort(key=_para_sort_key)
+    for i, para in enumerate(meeting.paras):
+        words = _words(f"{para.title} {para.text}")
+        meeting.index_words.append(words)
+        for w in words:
+            meeting.index.setdefault(w, []).append(i)
+        marks = [(m.start(), m.group(0)) for m in _REF_TOKEN.finditer(para.text)]
+        marks += [(m.start(), "min:" + m.group(1)) for m in _MINUTE_REF.finditer(para.text)]
+        marks.sort()
+        for k, (at, ref) in enumerate(marks):
+            end = marks[k + 1][0] if k + 1 < len(marks) else len(para.text)
+            # "Min 653 – action to ...: done. Min 654 – ..." : the segment up to the next ref
+            meeting.refs.setdefault(ref, []).append((i, para.text[at:end][:600]))
+
+
+def _context(action: _Action, meeting: _Meeting) -> str:
+    """The action's words and what it is about: the heading of its paragraph ("Green
+    Lane 53-17 – ...") and the sentence before it when the action itself is short."""
+    text = action.text
+    for para in meeting.paras:
+        at = para.text.find(action.text[:60])
+        if at < 0:
+            continue
+        heading = _HEADING.match(para.text)
+        before = _SENTENCE.split(para.text[:at].strip())
+        extra = [heading.group(1)] if heading else []
+        if len(_words(action.text)) < 8:
+            extra += [b[-300:] for b in before[-2:] if b]
+        return " ".join([text, *extra])
+    return text
+
+
+def _best_sentence(text: str, words: set[str]) -> str:
+    """The sentence of `text` sharing most words with `words`, with the one after it."""
+    parts = _SENTENCE.split(text)
+    if len(parts) <= 2:
+        return text
+    scores = [len(_words(p) & words) for p in parts]
+    k = max(range(len(parts)), key=lambda i: scores[i])
+    return " ".join(parts[k : k + 2])
+
+
+def _link_series(meetings: list[_Meeting], links: list[Link]) -> None:
+    meetings.sort(key=lambda m: (m.date, m.iri))
+    for m in meetings:
+        _prepare(m)
+    # how rare each word is in this series' paragraphs (rare words carry the subject)
+    df: dict[str, int] = defaultdict(int)
+    total = 0
+    for m in meetings:
+        total += len(m.paras)
+        for w, ps in m.index.items():
+            df[w] += len(ps)
+    total = max(total, 1)
+
+    def idf(w: str) -> float:
+        return math.log((total + 1) / (df.get(w, 0) + 1))
+
+    rare = math.log((total + 1) / (max(2.0, total * 0.02) + 1))  # in under ~2% of paragraphs
+    for i, meeting in enumerate(meetings):
+        later = [m for m in meetings[i + 1 : i + 1 + WINDOW] if m.date > meeting.date]
+        for action in meeting.actions:
+            action.words = _words(_context(action, meeting))
+            weights = {w: idf(w) for w in action.words}
+            # the subject is carried by its rarest words: a long context is not diluted
+            mass = sum(sorted(weights.values(), reverse=True)[:MASS_WORDS]) or 1.0
+            for m in later:
+                link = _best_link(action, m, weights, mass, rare)
+                if link is None:
+                    continue
+                links.append(link)
+                if link.confident and link.status in ("done", "dropped", "superseded"):
+                    break  # closed: later mentions are not follow-ups of this action
+
+
+def _best_link(
+    action: _Action, m: _Meeting, weights: dict[str, float], mass: float, rare: float
+) -> Link | None:
+    found: list[tuple[float, str, int, str]] = []  # (confidence, kind, para, segment)
+    if action.ref:
+        for p, segment in m.refs.get(action.ref, []):
+            found.append((0.95, "ref", p, segment))
+    if action.minute and not found:
+        for p, segment in m.refs.get("min:" + action.minute, []):
+            # a minute holds several actions: the segment should be about this one
+            shared = _words(segment) & action.words
+            share = sum(weights.get(w, 0) for w in shared) / mass
+            found.append((0.9 if share >= 0.3 else 0.55, "minute", p, segment))
+    if not found:
+        hits: dict[int, float] = defaultdict(float)
+        counts: dict[int, int] = defaultdict(int)
+        for w, weight in weights.items():
+            for p in m.index.get(w, ()):
+                hits[p] += weight
+                if weight >= rare:
+                    counts[p] += 1
+        for p, score in hits.items():
+            share = score / mass
+            if counts[p] < 2 or share < 0.3:
+                continue
+            para = m.paras[p]
+            conf = 0.2 + 0.8 * min(share, 0.9)
+            if para.review:
+                conf += 0.1
+            heading = _HEADING.match(para.text)
+            topic = _words(heading.group(1) if heading else para.title)
+            if len(topic & action.words) >= 2:
+                conf += 0.15  # "Green Lane 53-17 – ..." under the same heading
+            if len(m.index_words[p]) > 80 and counts[p] < 4:
+                conf -= 0.15  # a long paragraph shares a few words with anything
+            if action.owner_words and action.owner_words & _words(para.text):
+                conf += 0.1  # the same named owner reports on the same subject
+            # a paragraph that reviews another action by its ref is about that one
+            if not para.review and _REF_TOKEN.match(para.text):
+                conf -= 0.2
+            segment = _best_sentence(para.text, action.words)
+            kind = "repeated" if share >= 0.7 else "text"
+            found.append((min(conf, 0.9), kind, p, segment))
+    if not found:
+        return None
+    conf, kind, p, segment = max(found, key=lambda f: (f[0], -f[2]))
+    if conf < LOWEST:
+        return None
+    return Link(
+        action.iri,
+        m.iri,
+        m.date,
+        m.paras[p].iri,
+        kind,
+        round(conf, 2),
+        reported_status(segment),
+    )
+
+
+def _quads(
+    series: str, actions: Iterable[_Action], links: list[Link]
+) -> tuple[ox.NamedNode, list[ox.Quad]]:
+    graph = ledger_graph_iri(series)
+    out: list[ox.Quad] = []
+
+    def add(s: ox.NamedNode, p: object, o: ox.NamedNode | ox.Literal) -> None:
+        out.append(ox.Quad(s, ox.NamedNode(str(p)), o, graph))
+
+    by_action: dict[str, list[Link]] = defaultdict(list)
+    for link in links:
+        by_action[link.action].append(link)
+    decimal = ox.NamedNode(str(XSD.decimal))
+    for action in actions:
+        a = ox.NamedNode(action.iri)
+        status, source = "open", None
+        for link in sorted(by_action.get(action.iri, []), key=lambda k: k.date):
+            fu = ox.NamedNode(f"{iris.base()}followup/{_last(link.action)}--{_last(link.meeting)}")
+            add(fu, RDF.type, ox.NamedNode(str(GKG.FollowUp)))
+            add(fu, GKG.followUpOf, a)
+            add(fu, GKG.atMeeting, ox.NamedNode(link.meeting))
+            add(fu, GKG.evidence, ox.NamedNode(link.evidence))
+            add(fu, GKG.evidenceKind, ox.Literal(link.kind))
+            add(fu, GKG.confidence, ox.Literal(f"{link.confidence:.2f}", datatype=decimal))
+            add(fu, GKG.reportedStatus, ox.NamedNode(str(_STATUS[link.status])))
+            add(a, GKG.followUp, fu)
+            if link.confident:
+                add(a, GKG.followedUpAt, ox.NamedNode(link.meeting))
+                status, source = link.status, fu
+        add(a, GKG.currentStatus, ox.NamedNode(str(_STATUS[status])))
+        if source is not None:
+            add(a, GKG.statusFrom, source)
+    return graph, out
+
+
+def series_of_documents(store, shas: Iterable[str]) -> set[str]:  # type: ignore[no-untyped-def]
+    """The series (ledger keys) of the meetings these documents record."""
+    docs = " ".join(str(iris.document_iri(s)) for s in shas if s)
+    if not docs:
+        return set()
+    rows = _select(
+        store,
+        f"SELECT ?m (SAMPLE(?org) AS ?o) (MIN(?path) AS ?p) (SAMPLE(?t) AS ?title) WHERE {{ "
+        f"VALUES ?doc {{ {docs} }} ?m prov:wasDerivedFrom ?doc . "
+        "OPTIONAL { ?doc gkg:sourcePath ?path } OPTIONAL { ?m schema:organizer ?org } "
+        "OPTIONAL { ?m dcterms:title ?t } } GROUP BY ?m",
+    )
+    return {_series_key(r["o"], r["p"], r["title"]) for r in rows}
+
+
+def link_store(store, series: Iterable[str] | None = None) -> LinkReport:  # type: ignore[no-untyped-def]
+    """Recompute the ledger graphs of `series` (None: every series) in `store`.
+
+    Each series' graph is replaced in one update (kg.store.Store.replace_graph), so
+    the default graph stays the union of all graphs.
+    """
+    started = time.perf_counter()
+    report = LinkReport()
+    wanted = set(series) if series is not None else None
+    groups: dict[str, list[_Meeting]] = defaultdict(list)
+    for meeting in _load(store).values():
+        if wanted is None or meeting.series in wanted:
+            groups[meeting.series].append(meeting)
+    for key in sorted(groups):
+        links: list[Link] = []
+        _link_series(groups[key], links)
+        actions = [a for m in groups[key] for a in m.actions]
+        graph, quads = _quads(key, actions, links)
+        store.replace_graph(graph, quads)
+        report.series += 1
+        report.actions += len(actions)
+        report.links += links
+    report.seconds = time.perf_counter() - started
+    return report
