@@ -202,6 +202,8 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...]) -> None:
                 report = ingest_paths(files, store, progress=lambda _p: bar.update(1))
         else:
             report = ingest_paths(files, store)
+        if report.added or report.replaced:
+            _after_ingest(store)
     for line in report.failed:
         click.echo(f"error: {line}", err=True)
     click.echo(report.summary(), err=True)
@@ -916,3 +918,239 @@ def network_path(
     if not found_paths:
         click.echo(f"error: no path between {ends[0]} and {ends[1]}", err=True)
         ctx.exit(1)
+
+
+# -- identity across meetings, review ------------------------------------------------------
+def _after_ingest(store: Store) -> None:
+    """Recompute the identity graph (DATA/curation.ttl applies) and let review decisions
+    follow their nodes into the re-ingested documents (kg.identity, kg.review)."""
+    from kg import identity, review
+
+    try:
+        click.echo(identity.refresh(store).summary(), err=True)
+    except ValueError as exc:  # a broken curation file: the ingest itself stands
+        click.echo(f"error: {exc}", err=True)
+    moved = review.reattach(store)
+    if moved:
+        click.echo(f"review: {moved} decisions moved to the re-ingested parts", err=True)
+
+
+_CURATION = click.option(
+    "--curation",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Turtle file of owl:sameAs / gkg:notSameAs pairs.  [default: DATA/curation.ttl]",
+)
+
+
+def _curation(ctx: click.Context, path: Path | None) -> Any:
+    from kg import identity
+
+    try:
+        return identity.load_curation(
+            path if path is not None else identity.curation_path(ctx.obj["data"])
+        )
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@main.command()
+@_CURATION
+@click.pass_context
+def identity(ctx: click.Context, curation: Path | None) -> None:
+    """Recompute who is who: one canonical node per person across meetings.
+
+    Ingest does this by itself; run it after editing the curation file. Person nodes
+    of one body (or one series of files) whose names fit ("Jane Doe", "J Doe", "Cllr
+    Doe") are linked by owl:sameAs to one canonical node in the derived graph
+    <BASE/graph/identity>, with each person's roles as gkg:Tenure periods. The
+    curation file forces (owl:sameAs) or forbids (gkg:notSameAs) a merge.
+
+    \b
+    Example:
+        govkg identity --curation my-curation.ttl
+    """
+    from kg import identity as ident
+
+    cur = _curation(ctx, curation)
+    with _store(ctx, read_only=False) as store:
+        click.echo(ident.refresh(store, cur).summary())
+
+
+@main.command("why-same")
+@click.argument("a")
+@click.argument("b")
+@_CURATION
+@click.pass_context
+def why_same(ctx: click.Context, a: str, b: str, curation: Path | None) -> None:
+    """Explain whether two person nodes are one person, and why (or why not).
+
+    A and B are IRIs or their ends ("person/jane-doe"). Prints each node's names,
+    bodies, meetings and titles, then the rules that merged them or the reason they
+    stay apart. Exit code 0 when they are the same person, 1 when not.
+
+    \b
+    Example:
+        govkg why-same person/jane-doe person/my-council-doe
+    """
+    from kg import identity as ident
+
+    cur = _curation(ctx, curation)
+    with _store(ctx) as store:
+        try:
+            same, text = ident.explain(store, a, b, cur)
+        except LookupError as exc:
+            raise click.ClickException(str(exc).strip("'\"")) from exc
+    click.echo(text)
+    if not same:
+        ctx.exit(1)
+
+
+@main.command("role-holders")
+@click.argument("role", required=False)
+@click.option(
+    "--on", "date", metavar="YYYY-MM-DD", help="The date (default: the latest meeting's)."
+)
+@output_format("table", "csv", "json", default="table")
+@click.pass_context
+def role_holders(
+    ctx: click.Context, role: str | None, date: str | None, fmt: str, show_query: bool
+) -> None:
+    """Who held a role on a date, from the meetings that record them in it.
+
+    ROLE is a role's label or abbreviation in any case ("clerk", "T/CC"); without it,
+    every role. A person holds a role from the first to the last meeting whose minutes
+    record them in it; their name variants count as one person.
+
+    \b
+    Example:
+        govkg role-holders clerk --on 2019-06-01
+    """
+    from kg.queries import role_holder_query
+
+    try:
+        query = role_holder_query(role, date)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--on") from exc
+    if show_query:
+        click.echo(query)
+        return
+    with _store(ctx) as store:
+        names, rows = store.select(query)
+    _emit(names, rows, fmt)
+
+
+@main.group()
+def review() -> None:
+    """Confirm or reject extracted actions, follow-up links or any node.
+
+    Decisions are kept in their own graph <BASE/graph/review>, survive re-ingest and
+    win over extraction: a rejected action leaves `govkg actions`, a confirmed one
+    shows "confirmed". The web app stays read-only.
+
+    \b
+    Example:
+        govkg review reject https://w3id.org/govkg/id/action/m-1a2b3c4d-3 --note "not an action"
+    """
+
+
+def _decide(ctx: click.Context, iri: str, decision: str, note: str | None, by: str | None) -> None:
+    from kg import review as rv
+
+    with _store(ctx, read_only=False) as store:
+        try:
+            d = rv.decide(store, iri, decision, by=by, note=note)
+        except rv.ReviewError as exc:
+            raise click.ClickException(str(exc)) from exc
+    click.echo(f"{d.decision}: {d.target} (by {d.by}, {d.at})")
+
+
+_NOTE = click.option("--note", metavar="TEXT", help="Why, in a sentence.")
+_BY = click.option("--by", metavar="NAME", help="Who decides.  [default: the login name]")
+
+
+@review.command()
+@click.argument("iri")
+@_NOTE
+@_BY
+@click.pass_context
+def confirm(ctx: click.Context, iri: str, note: str | None, by: str | None) -> None:
+    """Confirm a node: the extraction is right.
+
+    \b
+    Example:
+        govkg review confirm https://w3id.org/govkg/id/action/m-1a2b3c4d-3 --by "A Maintainer"
+    """
+    _decide(ctx, iri, "confirmed", note, by)
+
+
+@review.command()
+@click.argument("iri")
+@_NOTE
+@_BY
+@click.pass_context
+def reject(ctx: click.Context, iri: str, note: str | None, by: str | None) -> None:
+    """Reject a node: the extraction is wrong; queries leave it out.
+
+    \b
+    Example:
+        govkg review reject https://w3id.org/govkg/id/action/m-1a2b3c4d-3 --note "a heading"
+    """
+    _decide(ctx, iri, "rejected", note, by)
+
+
+@review.command()
+@click.argument("iri")
+@click.pass_context
+def undo(ctx: click.Context, iri: str) -> None:
+    """Remove the decision about a node: extraction speaks again.
+
+    \b
+    Example:
+        govkg review undo https://w3id.org/govkg/id/action/m-1a2b3c4d-3
+    """
+    from kg import review as rv
+
+    with _store(ctx, read_only=False) as store:
+        try:
+            done = rv.undo(store, iri)
+        except rv.ReviewError as exc:
+            raise click.ClickException(str(exc)) from exc
+    if not done:
+        raise click.ClickException(f"{iri}: no decision to undo")
+    click.echo(f"undone: {iri}")
+
+
+@review.command("list")
+@click.option(
+    "--only", type=click.Choice(["confirmed", "rejected"]), help="Only decisions of this kind."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@click.pass_context
+def review_list(ctx: click.Context, only: str | None, fmt: str) -> None:
+    """Every review decision, newest first; "present" says whether the node is still in
+    the graph (no when its document changed and the node was not found again).
+
+    \b
+    Example:
+        govkg review list --only rejected --format csv
+    """
+    from dataclasses import asdict
+
+    from kg import review as rv
+
+    with _store(ctx) as store:
+        rows = [asdict(d) for d in rv.decisions(store, only)]
+    names = ["decision", "target", "kind", "by", "at", "note", "present", "text", "review"]
+    _emit(
+        names,
+        [{n: r[n] for n in names} for r in rows],
+        fmt,
+        table_columns=["decision", "target", "by", "at", "note", "present"],
+    )

@@ -24,6 +24,7 @@ __all__ = [
     "documents_query",
     "count_query",
     "COUNTED",
+    "role_holder_query",
 ]
 
 PREFIXES: dict[str, str] = {
@@ -137,7 +138,8 @@ def actions_query(
     Columns: action, kind ("commitment" or "action"), text, owner and owed_to (as
     written, "T/CC (Ann Lee)"), owner_name and owed_to_name (the resolved node's name), due,
     status ("open", "done", ... from gkg:StatusOpen, ...), ref, meeting_date,
-    meeting, meeting_title, document (the source path).
+    meeting, meeting_title, document (the source path), review ("confirmed" when a
+    maintainer confirmed it; actions they rejected are left out, see kg.review).
 
     `due_date` is gkg:due, or for a due text naming the next meeting ("next meeting")
     the next meeting's date when the minutes give it.
@@ -157,6 +159,9 @@ def actions_query(
     lines = [
         "?action a gkg:Action ; gkg:text ?text_ ; gkg:raisedAt ?meeting .",
         "OPTIONAL { ?action gkg:status ?st }",
+        # a maintainer's review wins over extraction (kg.review): rejected actions go
+        "FILTER NOT EXISTS { ?action gkg:reviewStatus gkg:Rejected }",
+        'OPTIONAL { ?action gkg:reviewStatus gkg:Confirmed . BIND("confirmed" AS ?review_) }',
         'BIND(LCASE(STRAFTER(STR(?st), "#Status")) AS ?status_)',
         "OPTIONAL { ?action gkg:ref ?ref_ }",
         "OPTIONAL { ?action gkg:due ?due_iso }",
@@ -266,6 +271,7 @@ def actions_query(
         "?meeting",
         "(SAMPLE(?meeting_title_) AS ?meeting_title)",
         "(SAMPLE(?document_) AS ?document)",
+        "(SAMPLE(?review_) AS ?review)",
     ]
     if detail:
         columns += [
@@ -352,10 +358,12 @@ def entity_feed_query(iri: str, kind: str, limit: int = 50) -> str:
         raise ValueError(f"unknown kind {kind!r}; use one of {', '.join(ENTITY_FEED_KINDS)}")
     e = str(NamedNode(iri))
     if kind == "person":
+        # the person's other nodes too (kg.identity: alias owl:sameAs canonical)
+        same = f"/<{_OWL_SAME_AS}>?/^<{_OWL_SAME_AS}>?"
         parts = (
-            f'{{ ?part gkg:speaker {e} ; a gkg:Statement . BIND("spoke" AS ?role) }}'
-            f' UNION {{ ?part gkg:owner {e} ; a gkg:Action . BIND("owner" AS ?role) }}'
-            f' UNION {{ ?part gkg:owedTo {e} ; a gkg:Action . BIND("owed" AS ?role) }}'
+            f'{{ ?part gkg:speaker{same} {e} ; a gkg:Statement . BIND("spoke" AS ?role) }}'
+            f' UNION {{ ?part gkg:owner{same} {e} ; a gkg:Action . BIND("owner" AS ?role) }}'
+            f' UNION {{ ?part gkg:owedTo{same} {e} ; a gkg:Action . BIND("owed" AS ?role) }}'
         )
     else:
         parts = f'?part gkg:mentions {e} ; a gkg:Paragraph . BIND("mentioned" AS ?role)'
@@ -435,3 +443,62 @@ def count_query() -> str:
     return f"{prefix_block()}\nSELECT {' '.join('?' + n for n in COUNTED)}\nWHERE {{\n" + (
         "\n".join(parts) + "\n}\n"
     )
+
+
+_OWL_SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
+
+
+def role_holder_query(role: str | None = None, date: str | None = None) -> str:
+    """Who held a role on a date: one row per person and role whose recorded period
+    covers the date.
+
+    A period runs from the first to the last meeting whose minutes record the person
+    in the role (org:Membership, gkg:recordedAt; the chair of a meeting, gkg:chair, holds
+    the role "Chair"); a person's nodes count as one
+    (kg.identity's owl:sameAs), as in the gkg:Tenure nodes of the identity graph.
+
+    Args:
+        role: a role's label or abbreviation, any case ("chair", "T/CC"), or the end
+            of its IRI ("chief-constable"); None means every role.
+        date: YYYY-MM-DD; None means the date of the latest meeting in the store.
+
+    Columns: person, name, role, organisation, first_seen, last_seen, meetings.
+
+    Raises:
+        ValueError: a date that is not YYYY-MM-DD.
+    """
+    day = _iso("date", date) if date is not None else None
+    when = (
+        f"VALUES ?day {{ {day} }}"
+        if day
+        else "{ SELECT (MAX(?md) AS ?day) WHERE { ?mm a gkg:Meeting ; dcterms:date ?md } }"
+    )
+    which = ""
+    if role is not None:
+        which = (
+            f"VALUES ?role_q {{ {literal(role)} }} "
+            "FILTER(LCASE(STR(?role)) = LCASE(?role_q) || BOUND(?r) && ("
+            "EXISTS { ?r skos:altLabel ?rl FILTER(LCASE(STR(?rl)) = LCASE(?role_q)) }"
+            ' || STRENDS(STR(?r), CONCAT("/", LCASE(?role_q)))))'
+        )
+    return f"""{prefix_block()}
+SELECT ?person (SAMPLE(?n) AS ?name) ?role (SAMPLE(?org_l) AS ?organisation)
+       (MIN(?d) AS ?first_seen) (MAX(?d) AS ?last_seen) (COUNT(DISTINCT ?m) AS ?meetings)
+WHERE {{
+  {when}
+  {{ ?ms a org:Membership ; org:member ?member ; org:role ?r ; gkg:recordedAt ?m .
+    ?r skos:prefLabel ?role .
+    OPTIONAL {{ ?ms org:organization/skos:prefLabel ?org_l }} }}
+  UNION
+  {{ ?m gkg:chair ?member . BIND("Chair" AS ?role)
+    OPTIONAL {{ ?m schema:organizer/skos:prefLabel ?org_l }} }}
+  {which}
+  ?m dcterms:date ?d .
+  OPTIONAL {{ ?member <{_OWL_SAME_AS}> ?canon }}
+  BIND(COALESCE(?canon, ?member) AS ?person)
+  OPTIONAL {{ ?person foaf:name ?n }}
+}}
+GROUP BY ?person ?role ?day
+HAVING (MIN(?d) <= ?day && ?day <= MAX(?d))
+ORDER BY ?role ?name
+"""
