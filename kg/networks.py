@@ -36,7 +36,9 @@ minimises: a shared meeting is a stronger tie than a shared topic).
 from __future__ import annotations
 
 import io
+import math
 import os
+import random
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -61,9 +63,12 @@ __all__ = [
     "paths",
     "explain",
     "neighbourhood",
+    "spring_layout",
     "write",
     "dumps",
     "evidence_list",
+    "node_labels",
+    "query_texts",
 ]
 
 KINDS = ("coattendance", "person-topic", "place-topic", "topic-cooccurrence", "connections")
@@ -74,10 +79,10 @@ weights), betweenness (k-sampled above BETWEENNESS_EXACT nodes), eigenvector (No
 where the power iteration does not converge)."""
 FORMATS = ("graphml", "gexf")
 """Export formats Gephi, Cytoscape and networkx itself read."""
-BETWEENNESS_EXACT = 600
+BETWEENNESS_EXACT = 400
 """Up to this many nodes betweenness is exact; above, it samples BETWEENNESS_SAMPLES
 sources (networkx's k, with a fixed seed: the same graph gives the same numbers)."""
-BETWEENNESS_SAMPLES = 300
+BETWEENNESS_SAMPLES = 100
 SEED = 42
 """The seed of every random choice (betweenness sampling, louvain, layouts)."""
 
@@ -322,8 +327,9 @@ def _kind_of(iri: str) -> str:
 class _Labels:
     def __init__(self, store: _Selecting) -> None:
         self.rows: dict[str, tuple[str, str]] = {}
-        for row in store.select(_LABELS)[1]:
-            n = row["n"]
+        rank = {"person": 0, "meeting": 1, "place": 2, "topic": 3, "organisation": 4}
+        for row in sorted(store.select(_LABELS)[1], key=lambda r: rank.get(r["kind"] or "", 9)):
+            n = row["n"]  # a council that is also a place is a place
             if not n or n in self.rows:
                 continue
             label = row["label"] or n.rsplit("/", 1)[-1]
@@ -336,6 +342,12 @@ class _Labels:
             return
         label, kind = self.rows.get(node, (node.rsplit("/", 1)[-1], _kind_of(node)))
         g.add_node(node, label=label, kind=kind, iri=node)
+
+
+def node_labels(store: _Selecting) -> dict[str, tuple[str, str]]:
+    """Every person, topic, place, organisation and meeting: IRI -> (label, kind);
+    a meeting's label ends in its date. (To name evidence and nodes in pages.)"""
+    return _Labels(store).rows
 
 
 def _add_edge(
@@ -438,10 +450,7 @@ def centrality(g: nx.Graph, by: str = "degree") -> list[dict[str, Any]]:
         k = BETWEENNESS_SAMPLES if n > BETWEENNESS_EXACT else None
         scores = dict(nx.betweenness_centrality(g, k=k, seed=SEED, normalized=True))
     else:
-        try:
-            scores = dict(nx.eigenvector_centrality(g, max_iter=500, tol=1e-6, weight="weight"))
-        except (nx.PowerIterationFailedConvergence, nx.NetworkXException):
-            scores = {v: None for v in g}
+        scores = _eigenvector(g)
     rows = [
         {
             "iri": v,
@@ -455,6 +464,44 @@ def centrality(g: nx.Graph, by: str = "degree") -> list[dict[str, Any]]:
     ]
     rows.sort(key=lambda r: (-(r["score"] or 0.0), -r["strength"], str(r["label"]).lower()))
     return rows
+
+
+def _eigenvector(g: nx.Graph) -> dict[str, float | None]:
+    """Eigenvector centrality of the largest component (everyone else: 0, where the
+    power iteration would take them anyway, only slowly); None for all when it does
+    not converge."""
+    scores: dict[str, float | None] = {v: 0.0 for v in g}
+    if g.number_of_edges() == 0:
+        return scores
+    biggest = g.subgraph(max(nx.connected_components(g), key=len))
+    found = _power_iteration(biggest)
+    if found is None:
+        return {v: None for v in g}
+    scores.update(found)
+    return scores
+
+
+def _power_iteration(
+    g: nx.Graph, max_iter: int = 300, tol: float = 1e-6
+) -> dict[str, float] | None:
+    """The leading eigenvector of (A + sI), s = the largest weighted degree (a bound on
+    the leading eigenvalue): the shift keeps bipartite graphs (person-topic,
+    place-topic), whose spectrum is symmetric, from oscillating -- networkx shifts by
+    1, which with weights in the hundreds converges too slowly to be of use."""
+    nodes = list(g)
+    index = {v: i for i, v in enumerate(nodes)}
+    nbrs = [[(index[u], float(d.get("weight", 1))) for u, d in g[v].items()] for v in nodes]
+    shift = max(sum(w for _, w in row) for row in nbrs) or 1.0
+    n = len(nodes)
+    x = [1.0 / math.sqrt(n)] * n
+    for _ in range(max_iter):
+        y = [shift * x[i] + sum(w * x[j] for j, w in nbrs[i]) for i in range(n)]
+        norm = math.sqrt(sum(v * v for v in y)) or 1.0
+        y = [v / norm for v in y]
+        if sum(abs(a - b) for a, b in zip(x, y, strict=True)) < n * tol:
+            return {v: y[i] for i, v in enumerate(nodes)}
+        x = y
+    return None
 
 
 def communities(g: nx.Graph, *, method: str = "louvain") -> list[list[str]]:
@@ -587,6 +634,61 @@ def neighbourhood(g: nx.Graph, node: str, limit: int = 20) -> nx.Graph:
         key=lambda v: (-g.edges[node, v].get("weight", 1), str(g.nodes[v].get("label", v)).lower()),
     )[: max(0, limit)]
     return g.subgraph([node, *near]).copy()
+
+
+# -- layout ----------------------------------------------------------------------------
+def spring_layout(
+    g: nx.Graph, centre: str | None = None, *, seed: int = SEED, iterations: int = 150
+) -> dict[str, tuple[float, float]]:
+    """Fruchterman-Reingold positions in [-1, 1]^2, in pure Python (networkx's own
+    spring_layout needs numpy, which govkg does not depend on): meant for the few
+    dozen nodes of a neighbourhood. Deterministic for a seed; `centre` is pinned at
+    (0, 0) and the others start on a circle round it, the most strongly tied nearest.
+    """
+    nodes = sorted(g, key=str)
+    if not nodes:
+        return {}
+    rnd = random.Random(seed)
+    others = [v for v in nodes if v != centre]
+    top = max((float(d.get("weight", 1)) for _, _, d in g.edges(data=True)), default=1.0)
+    pos: dict[str, list[float]] = {}
+    for i, v in enumerate(others):
+        angle = 2 * math.pi * i / max(1, len(others)) + rnd.uniform(-0.1, 0.1)
+        w = float(g.edges[centre, v].get("weight", 1)) if centre and g.has_edge(centre, v) else 0
+        radius = 0.9 - 0.4 * (w / top)
+        pos[v] = [radius * math.cos(angle), radius * math.sin(angle)]
+    if centre is not None and centre in g:
+        pos[centre] = [0.0, 0.0]
+    k = math.sqrt(4.0 / len(nodes))
+    temperature = 0.1
+    for step in range(iterations):
+        disp = {v: [0.0, 0.0] for v in nodes}
+        for i, a in enumerate(nodes):
+            for b in nodes[i + 1 :]:
+                dx, dy = pos[a][0] - pos[b][0], pos[a][1] - pos[b][1]
+                dist = max(math.hypot(dx, dy), 0.01)
+                force = k * k / dist
+                disp[a][0] += dx / dist * force
+                disp[a][1] += dy / dist * force
+                disp[b][0] -= dx / dist * force
+                disp[b][1] -= dy / dist * force
+        for a, b, d in g.edges(data=True):
+            dx, dy = pos[a][0] - pos[b][0], pos[a][1] - pos[b][1]
+            dist = max(math.hypot(dx, dy), 0.01)
+            force = dist * dist / k * (0.5 + 0.5 * float(d.get("weight", 1)) / top)
+            disp[a][0] -= dx / dist * force
+            disp[a][1] -= dy / dist * force
+            disp[b][0] += dx / dist * force
+            disp[b][1] += dy / dist * force
+        t = temperature * (1 - step / iterations)
+        for v in nodes:
+            if v == centre:
+                continue
+            dx, dy = disp[v]
+            length = max(math.hypot(dx, dy), 1e-9)
+            pos[v][0] = min(1.0, max(-1.0, pos[v][0] + dx / length * min(length, t)))
+            pos[v][1] = min(1.0, max(-1.0, pos[v][1] + dy / length * min(length, t)))
+    return {v: (round(p[0], 6), round(p[1], 6)) for v, p in pos.items()}
 
 
 # -- exports ----------------------------------------------------------------------------

@@ -16,6 +16,7 @@ AREAS = (
     "linkeddata",
     "sparql",
     "editor",
+    "network",
 )
 
 
