@@ -1564,6 +1564,9 @@ class MeetingInfo:
     date: str
     attendees: list[tuple[str, str]]  # (name, role) of those present
     actions: list[tuple[str, str, str]]  # (ref, owner as written, due ISO)
+    followups: list[tuple[str, str, str, str]] = field(default_factory=list)
+    """Earlier actions this meeting reports on: (ref as raised, "done" or "updated", the
+    date it was raised (ISO), its text as a verb phrase "provide a breakdown of ...")."""
 
 
 class Roster:
@@ -1705,6 +1708,7 @@ class Writer:
         self.r = roster
         self.rng = random.Random(f"writer:{seed}:{body.key}")
         self.open: list[OpenAction] = []
+        self.followups: list[tuple[str, str, str, str]] = []  # see MeetingInfo.followups
         self.minute_no = self.rng.randrange(40, 2600) if body.kind in ("parish", "panel") else 0
         self.refs_by_year: dict[int, int] = {}
         pool = (
@@ -1818,6 +1822,9 @@ class Writer:
                     )
                 else:
                     lines.append(f"Min {a.ref} – action to {a.text}: ongoing, {who} to follow up.")
+            self.followups.append(
+                (a.ref, "done" if done else "updated", a.raised.isoformat(), a.text)
+            )
             if done:
                 self.open.remove(a)
         return lines
@@ -2416,13 +2423,21 @@ def generate(out_dir: str | Path, meetings: int, seed: int = 42) -> list[Meeting
             "board": writer.board,
         }[body.kind]
         for i, d in enumerate(schedule(body, count, rng)):
+            writer.followups = []
             text, present, actions = method(d, i)
             ext = "md" if body.layout == "E" else "txt"
             path = out / f"{body.key}_{d.isoformat()}.{ext}"
             path.write_text(text, encoding="utf-8")
             infos.append(
                 MeetingInfo(
-                    str(path), body.name, body.kind, body.layout, d.isoformat(), present, actions
+                    str(path),
+                    body.name,
+                    body.kind,
+                    body.layout,
+                    d.isoformat(),
+                    present,
+                    actions,
+                    list(writer.followups),
                 )
             )
     return infos

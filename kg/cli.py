@@ -381,6 +381,28 @@ def actions(
     _emit(names, rows, fmt, table_columns=ACTION_COLUMNS)
 
 
+@main.command()
+@click.pass_context
+def link(ctx: click.Context) -> None:
+    """Recompute the commitments ledger: which later meeting followed up which action.
+
+    Every action is matched against the next meetings of its series (by its reference,
+    its minute number, or a later paragraph on the same subject); each follow-up keeps
+    its evidence paragraph, a confidence and the status it reports (done, updated,
+    dropped, superseded). Links below 0.6 are possible follow-ups only. The links go
+    into one derived graph per series; the documents' graphs are not touched.
+
+    \b
+    Example:
+        govkg --data ./govkg-data link && govkg actions --status done
+    """
+    from kg.ledger import link_store
+
+    with _store(ctx, read_only=False) as store:
+        report = link_store(store)
+    click.echo(report.summary(), err=True)
+
+
 def _emit(
     names: list[str], rows: list[dict[str, Any]], fmt: str, table_columns: list[str] | None = None
 ) -> None:

@@ -362,7 +362,8 @@ def _best_sentence(text: str, words: set[str]) -> str:
         return text
     scores = [len(_words(p) & words) for p in parts]
     k = max(range(len(parts)), key=lambda i: scores[i])
-    return " ".join(parts[k : k + 2])
+    # "Min 2151 – action to ...: done. Min 2153 – ...": the sentence alone, unless short
+    return " ".join(parts[k : k + 2]) if len(parts[k].split()) < 6 else parts[k]
 
 
 def _link_series(meetings: list[_Meeting], links: list[Link]) -> None:

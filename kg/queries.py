@@ -158,7 +158,10 @@ def actions_query(
         raise ValueError(f"unknown status {status!r}; use one of {', '.join(ACTION_STATES)}")
     lines = [
         "?action a gkg:Action ; gkg:text ?text_ ; gkg:raisedAt ?meeting .",
-        "OPTIONAL { ?action gkg:status ?st }",
+        # the ledger's gkg:currentStatus (kg.ledger) when linked, else the raising status
+        "OPTIONAL { ?action gkg:status ?st_raised }",
+        "OPTIONAL { ?action gkg:currentStatus ?st_now }",
+        "BIND(COALESCE(?st_now, ?st_raised) AS ?st)",
         # a maintainer's review wins over extraction (kg.review): rejected actions go
         "FILTER NOT EXISTS { ?action gkg:reviewStatus gkg:Rejected }",
         'OPTIONAL { ?action gkg:reviewStatus gkg:Confirmed . BIND("confirmed" AS ?review_) }',
