@@ -138,8 +138,14 @@ def overview() -> Any:
     if by not in N.MEASURES:
         abort(400, f"by: choose one of {', '.join(N.MEASURES)}")
     g = graph(kind, filters)
-    ranking = N.centrality(g, by)[:TOP]
-    others = {m: {r["iri"]: r["score"] for r in N.centrality(g, m)} for m in N.MEASURES}
+    gkey = ("graph", kind, filters.body or "", filters.since or "", filters.until or "")
+
+    def scores(m: str) -> list[dict[str, Any]]:
+        # betweenness and eigenvector take seconds on a big network: once per store
+        return _cached((*gkey, "centrality", m), lambda _store: N.centrality(g, m))  # type: ignore[no-any-return]
+
+    ranking = scores(by)[:TOP]
+    others = {m: {r["iri"]: r["score"] for r in scores(m)} for m in N.MEASURES}
     top = [
         {
             **_node(g, r["iri"]),
@@ -150,7 +156,7 @@ def overview() -> Any:
         }
         for i, r in enumerate(ranking, 1)
     ]
-    groups = N.communities(g)
+    groups = _cached((*gkey, "communities"), lambda _store: N.communities(g))
     communities = [
         {
             "size": len(c),
