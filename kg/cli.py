@@ -202,11 +202,12 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...]) -> None:
                 report = ingest_paths(files, store, progress=lambda _p: bar.update(1))
         else:
             report = ingest_paths(files, store)
-        if report.added or report.replaced:
-            _after_ingest(store)
+        derived = _after_ingest(store) if report.added or report.replaced else []
     for line in report.failed:
         click.echo(f"error: {line}", err=True)
     click.echo(report.summary(), err=True)
+    for line in derived:
+        click.echo(line, err=True)
     if report.failed:
         ctx.exit(1)
 
@@ -372,7 +373,7 @@ def actions(
     """
     from kg.queries import actions_query
 
-    query = actions_query(owner=owner, owed_to=owed_to)
+    query = actions_query(owner=owner, owed_to=owed_to, review=fmt == "json")
     if show_query:
         click.echo(query)
         return
@@ -943,18 +944,23 @@ def network_path(
 
 
 # -- identity across meetings, review ------------------------------------------------------
-def _after_ingest(store: Store) -> None:
+def _after_ingest(store: Store) -> list[str]:
     """Recompute the identity graph (DATA/curation.ttl applies) and let review decisions
-    follow their nodes into the re-ingested documents (kg.identity, kg.review)."""
+    follow their nodes into the re-ingested documents (kg.identity, kg.review); returns
+    the lines to print after the ingest summary."""
     from kg import identity, review
 
+    lines = []
     try:
-        click.echo(identity.refresh(store).summary(), err=True)
+        done = identity.refresh(store)
+        if done.written:  # a line only when the identity graph changed
+            lines.append(done.summary())
     except ValueError as exc:  # a broken curation file: the ingest itself stands
-        click.echo(f"error: {exc}", err=True)
+        lines.append(f"error: {exc}")
     moved = review.reattach(store)
     if moved:
-        click.echo(f"review: {moved} decisions moved to the re-ingested parts", err=True)
+        lines.append(f"review: {moved} decisions moved to the re-ingested parts")
+    return lines
 
 
 _CURATION = click.option(

@@ -112,6 +112,7 @@ def actions_query(
     limit: int | None = None,
     offset: int = 0,
     detail: bool = False,
+    review: bool = False,
 ) -> str:
     """Who committed to what: one row per action, ordered by meeting date, then due date.
 
@@ -138,8 +139,9 @@ def actions_query(
     Columns: action, kind ("commitment" or "action"), text, owner and owed_to (as
     written, "T/CC (Ann Lee)"), owner_name and owed_to_name (the resolved node's name), due,
     status ("open", "done", ... from gkg:StatusOpen, ...), ref, meeting_date,
-    meeting, meeting_title, document (the source path), review ("confirmed" when a
-    maintainer confirmed it; actions they rejected are left out, see kg.review).
+    meeting, meeting_title, document (the source path); with `review` or `detail`, also
+    review ("confirmed" when a maintainer confirmed the action). Actions a maintainer
+    rejected are always left out (kg.review).
 
     `due_date` is gkg:due, or for a due text naming the next meeting ("next meeting")
     the next meeting's date when the minutes give it.
@@ -274,8 +276,9 @@ def actions_query(
         "?meeting",
         "(SAMPLE(?meeting_title_) AS ?meeting_title)",
         "(SAMPLE(?document_) AS ?document)",
-        "(SAMPLE(?review_) AS ?review)",
     ]
+    if review or detail:
+        columns.append("(SAMPLE(?review_) AS ?review)")
     if detail:
         columns += [
             "(SAMPLE(?o) AS ?owner_id)",
