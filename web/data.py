@@ -3,20 +3,30 @@
 pyoxigraph's read-only store and the Whoosh index are opened once per process (opening
 is the slow part) and reopened when the data directory changes underneath (a new
 ingest), checked at most once a second.
+
+`memo()` keeps what a page computes over the whole store (the meetings in date order,
+...) with the opened store, so it is worked out once per store and dropped with it when
+the store is reopened.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Flask, current_app, g
 
 _lock = threading.Lock()
 _cache: dict[str, Any] = {}
 CHECK_EVERY = 1.0
+MEMO_SIZE = 256
+"""How many results `memo()` keeps per opened store (least recently used go first)."""
+
+T = TypeVar("T")
 
 
 def init_app(app: Flask) -> None:
@@ -39,6 +49,29 @@ def index() -> Any:
     return _open()["index"]
 
 
+def memo(key: Hashable, compute: Callable[[], T]) -> T:
+    """`compute()`, remembered under `key` for as long as the current store is open.
+
+    The store is reopened when the data directory changes (a new ingest), and what was
+    remembered goes with the old one. At most MEMO_SIZE results are kept per store.
+    Two threads asking for the same missing key may both compute it; one result stays.
+    """
+    entry = _open()
+    cache: OrderedDict[Hashable, Any] = entry["memo"]
+    lock: threading.Lock = entry["memo_lock"]
+    with lock:
+        if key in cache:
+            cache.move_to_end(key)
+            return cache[key]  # type: ignore[no-any-return]
+    value = compute()
+    with lock:
+        cache[key] = value
+        cache.move_to_end(key)
+        while len(cache) > MEMO_SIZE:
+            cache.popitem(last=False)
+    return value
+
+
 def _open() -> dict[str, Any]:
     if "govkg" in g:
         return g.govkg
@@ -56,7 +89,13 @@ def _open() -> dict[str, Any]:
             if entry is not None:
                 entry["store"].close()
             st = Store(data, read_only=True)
-            entry = {"store": st, "index": open_index(st, read_only=True), "stamp": _stamp(data)}
+            entry = {
+                "store": st,
+                "index": open_index(st, read_only=True),
+                "stamp": _stamp(data),
+                "memo": OrderedDict(),
+                "memo_lock": threading.Lock(),
+            }
             _cache[key] = entry
         entry["checked"] = now
     g.govkg = entry

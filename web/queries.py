@@ -18,8 +18,8 @@ __all__ = [
     "iri",
     "values",
     "types_query",
+    "meeting_dates_query",
     "meetings_query",
-    "meeting_total_query",
     "meeting_counts_query",
     "meeting_query",
     "meeting_documents_query",
@@ -72,29 +72,36 @@ def types_query(node: str) -> str:
 
 
 # -- meetings -------------------------------------------------------------------------
-def meetings_query(limit: int, offset: int = 0) -> str:
-    """A page of meetings, newest first: meeting, title, date, kind, body, body_label."""
+def meeting_dates_query() -> str:
+    """Every meeting with minutes and its date (one row each): meeting, date.
+
+    The meetings list and the latest meetings sort this once per opened store
+    (`web.data.memo`): sorting the whole graph by date on every request is what made
+    those pages slow."""
     return _q(
-        f"""SELECT ?meeting (SAMPLE(?t) AS ?title) (SAMPLE(?d) AS ?date) (SAMPLE(?k) AS ?kind)
-       (SAMPLE(?b) AS ?body) (SAMPLE(?bl) AS ?body_label)
-WHERE {{
+        """SELECT ?meeting (SAMPLE(?d) AS ?date) WHERE {
   ?meeting a gkg:Meeting ; prov:wasDerivedFrom ?doc .
-  OPTIONAL {{ ?meeting dcterms:title ?t }}
-  OPTIONAL {{ ?meeting dcterms:date ?d }}
-  OPTIONAL {{ ?meeting gkg:kind ?k }}
-  OPTIONAL {{ ?meeting schema:organizer ?b . OPTIONAL {{ ?b skos:prefLabel ?bl }} }}
-}}
-GROUP BY ?meeting
-ORDER BY DESC(?date) ?meeting
-LIMIT {int(limit)} OFFSET {int(offset)}
+  OPTIONAL { ?meeting dcterms:date ?d }
+} GROUP BY ?meeting
 """
     )
 
 
-def meeting_total_query() -> str:
-    """One row: n, the number of meetings with minutes."""
+def meetings_query(meetings: Iterable[str]) -> str:
+    """Title, date, kind, body and body_label of these meetings (one row each)."""
     return _q(
-        "SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE { ?m a gkg:Meeting ; prov:wasDerivedFrom ?d }"
+        f"""SELECT ?meeting (SAMPLE(?t) AS ?title) (SAMPLE(?d) AS ?date) (SAMPLE(?k) AS ?kind)
+       (SAMPLE(?b) AS ?body) (SAMPLE(?bl) AS ?body_label)
+WHERE {{
+  {values("meeting", meetings)}
+  OPTIONAL {{ ?meeting dcterms:title ?t }}
+  OPTIONAL {{ ?meeting dcterms:date ?d }}
+  OPTIONAL {{ ?meeting gkg:kind ?k }}
+  OPTIONAL {{ ?meeting schema:organizer ?b }}
+  OPTIONAL {{ ?meeting schema:organizer/skos:prefLabel ?bl }}
+}}
+GROUP BY ?meeting
+"""
     )
 
 
