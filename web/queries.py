@@ -228,8 +228,10 @@ _ACTION_COLUMNS = """?action (SAMPLE(?t) AS ?text) (SAMPLE(?k) AS ?kind) (SAMPLE
 
 _ACTION_PARTS = """?action gkg:text ?t .
     BIND(IF(EXISTS {{ ?action a gkg:Commitment }}, "commitment", "action") AS ?k)
-    OPTIONAL {{ ?action gkg:owner ?o . OPTIONAL {{ ?o foaf:name|skos:prefLabel ?ol }} }}
-    OPTIONAL {{ ?action gkg:owedTo ?f . OPTIONAL {{ ?f foaf:name|skos:prefLabel ?fl }} }}
+    OPTIONAL {{ ?action gkg:owner ?o }}
+    OPTIONAL {{ ?action gkg:owner/(foaf:name|skos:prefLabel) ?ol }}
+    OPTIONAL {{ ?action gkg:owedTo ?f }}
+    OPTIONAL {{ ?action gkg:owedTo/(foaf:name|skos:prefLabel) ?fl }}
     OPTIONAL {{ ?action gkg:ownerText ?ot }} OPTIONAL {{ ?action gkg:owedToText ?ft }}
     OPTIONAL {{ ?action gkg:due ?dd }} OPTIONAL {{ ?action gkg:dueText ?dt }}
     BIND(COALESCE(STR(?dd), ?dt) AS ?due_)
@@ -259,12 +261,15 @@ def locate_query(parts: Iterable[str]) -> str:
     )
 
 
-def paragraph_starts_query(document: str) -> str:
-    """Where each paragraph of a document starts: order, start (in text order)."""
+def paragraph_starts_query(documents: str | Iterable[str]) -> str:
+    """Where each paragraph of a document (or of each of several) starts: document,
+    order, start (unordered: the caller sorts)."""
+    docs = [documents] if isinstance(documents, str) else list(documents)
     return _q(
-        f"""SELECT ?order ?start WHERE {{
-  GRAPH {iri(document)} {{ ?p a gkg:Paragraph ; gkg:order ?order ; gkg:spanStart ?start }}
-}} ORDER BY ?start
+        f"""SELECT ?document ?order ?start WHERE {{
+  {values("document", docs)}
+  GRAPH ?document {{ ?p gkg:spanStart ?start ; gkg:order ?order ; a gkg:Paragraph }}
+}}
 """
     )
 

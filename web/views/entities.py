@@ -184,11 +184,14 @@ def locate(parts: list[str]) -> dict[str, dict[str, Any]]:
         return {}
     rows = select(Q.locate_query(dict.fromkeys(parts)))
     starts: dict[str, list[tuple[int, int]]] = {}
-    for doc in {str(r["document"]) for r in rows}:
-        starts[doc] = [
-            (to_int(p["start"]) or 0, to_int(p["order"]) or 0)
-            for p in select(Q.paragraph_starts_query(doc))
-        ]
+    docs = sorted({str(r["document"]) for r in rows})
+    for i in range(0, len(docs), 100):
+        for p in select(Q.paragraph_starts_query(docs[i : i + 100])):
+            starts.setdefault(str(p["document"]), []).append(
+                (to_int(p["start"]) or 0, to_int(p["order"]) or 0)
+            )
+    for paras in starts.values():
+        paras.sort()
     out: dict[str, dict[str, Any]] = {}
     for row in rows:
         doc, start = str(row["document"]), to_int(row["start"])
