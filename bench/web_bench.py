@@ -2,7 +2,8 @@
 
 Requests go through the real app (Flask test client, no network), warm: each URL is
 asked once to warm caches, then `--repeat` times. The URLs are found from the data
-itself (a meeting, a person, a topic, a place, searches, the tracker and its filters).
+itself (a meeting, a person and later pages of its lists, an organisation, a topic, a
+place, searches, the tracker and its filters, feeds).
 
     python bench/web_bench.py --data /tmp/s10k --repeat 5
 """
@@ -20,25 +21,51 @@ from web import create_app
 SEARCHES = ["custody", "domestic abuse", "ASB", "potholes", "999 calls", '"knife crime"']
 
 
-def urls(client) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {"home": ["/"], "meetings": ["/meetings"]}
+def _entities(app, n: int = 3) -> dict[str, list[str]]:
+    """Up to n topic and place pages, found by their classes (cheap on a large store)."""
+    from kg.queries import prefix_block
+    from web import data
+    from web.views.entities import entity_url
+
+    out: dict[str, list[str]] = {}
+    with app.test_request_context("/"):
+        for kind, cls in (("topic", "skos:Concept"), ("place", "gkg:Place")):
+            _, rows = data.store().select(
+                prefix_block() + f"SELECT ?x WHERE {{ ?x a {cls} }} LIMIT {n * 20}"
+            )
+            found = [u for u in (entity_url(r["x"]) for r in rows) if u]
+            out[kind] = [u for u in found if u.startswith(f"/id/{kind}/")][:n]
+    return out
+
+
+def urls(app, client) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {"home": ["/"], "meetings": ["/meetings", "/meetings?page=20"]}
     out["search"] = ["/?q=" + q for q in SEARCHES]
     out["search+date"] = ["/?q=custody&sort=date", "/?q=council&page=3"]
     meetings = client.get("/meetings.json").get_json()["meetings"]
     out["meeting"] = [m["url"] for m in meetings[:: max(1, len(meetings) // 5)][:5]]
-    people, topics, places = [], [], []
+    people: list[str] = []
+    orgs: list[str] = []
     for m in out["meeting"][:3]:
         page = client.get(m + ".json" if not m.endswith(".json") else m).get_json() or {}
         people += [a["url"] for a in page.get("attendees", []) if a.get("url")][:3]
-    for q in ("custody", "Shropshire", "police"):
-        hits = client.get("/api/search?q=" + q).get_json()["hits"]
-        topics += [h["url"] for h in hits if "/id/topic/" in (h.get("url") or "")][:2]
-        places += [h["url"] for h in hits if "/id/place/" in (h.get("url") or "")][:2]
+        body = (page.get("meeting") or {}).get("body") or {}
+        if body.get("url") and body["url"] not in orgs:
+            orgs.append(body["url"])
     out["person"] = people[:5]
-    out["topic"] = topics[:3]
-    out["place"] = places[:3]
-    out["actions"] = ["/actions", "/actions?owner=clerk", "/actions?status=overdue", "/actions?page=5"]
-    out["feeds"] = ["/actions.atom", "/search.atom?q=custody"]
+    if people:
+        out["person p2"] = [people[0] + "?statements_page=2", people[0] + "?meetings_page=2"]
+    out["organisation"] = orgs[:3]
+    out.update(_entities(app))
+    out["actions"] = [
+        "/actions",
+        "/actions?owner=clerk",
+        "/actions?status=overdue",
+        "/actions?page=5",
+        "/actions?sort=due&status=open",
+    ]
+    out["feeds"] = ["/actions.atom", "/search.atom?q=custody", "/actions.ics"]
+    out["feeds"] += [u + ".atom" for u in (out["topic"][:1] + people[:1])]
     return {k: v for k, v in out.items() if v}
 
 
@@ -47,11 +74,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", required=True)
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--verbose", action="store_true", help="name the URLs as they are timed")
     args = ap.parse_args(argv)
     app = create_app({"DATA": args.data})
     client = app.test_client()
     table = {}
-    for kind, paths in urls(client).items():
+    for kind, paths in urls(app, client).items():
+        if args.verbose:
+            print(f"{kind}: {' '.join(paths)}", file=sys.stderr)
         times = []
         for path in paths:
             status = client.get(path).status_code  # warm

@@ -7,6 +7,10 @@ ingest), checked at most once a second.
 With ``app.config["STORE_URL"]`` or ``$GOVKG_STORE_URL`` set, the graph is read from
 that SPARQL server (kg.remote) and the index and source copies from the data
 directory; a new ingest is then noticed through the index directory's mtime.
+
+`memo()` keeps what a page computes over the whole store (the meetings in date order,
+...) with the opened store, so it is worked out once per store and dropped with it when
+the store is reopened.
 """
 
 from __future__ import annotations
@@ -14,14 +18,20 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Flask, current_app, g
 
 _lock = threading.Lock()
 _cache: dict[str, Any] = {}
 CHECK_EVERY = 1.0
+MEMO_SIZE = 256
+"""How many results `memo()` keeps per opened store (least recently used go first)."""
+
+T = TypeVar("T")
 
 
 def init_app(app: Flask) -> None:
@@ -44,6 +54,29 @@ def index() -> Any:
     return _open()["index"]
 
 
+def memo(key: Hashable, compute: Callable[[], T]) -> T:
+    """`compute()`, remembered under `key` for as long as the current store is open.
+
+    The store is reopened when the data directory changes (a new ingest), and what was
+    remembered goes with the old one. At most MEMO_SIZE results are kept per store.
+    Two threads asking for the same missing key may both compute it; one result stays.
+    """
+    entry = _open()
+    cache: OrderedDict[Hashable, Any] = entry["memo"]
+    lock: threading.Lock = entry["memo_lock"]
+    with lock:
+        if key in cache:
+            cache.move_to_end(key)
+            return cache[key]  # type: ignore[no-any-return]
+    value = compute()
+    with lock:
+        cache[key] = value
+        cache.move_to_end(key)
+        while len(cache) > MEMO_SIZE:
+            cache.popitem(last=False)
+    return value
+
+
 def _open() -> dict[str, Any]:
     if "govkg" in g:
         return g.govkg
@@ -62,7 +95,13 @@ def _open() -> dict[str, Any]:
             if entry is not None:
                 entry["store"].close()
             st = open_store(data, url=url, read_only=True)
-            entry = {"store": st, "index": open_index(st, read_only=True), "stamp": _stamp(data)}
+            entry = {
+                "store": st,
+                "index": open_index(st, read_only=True),
+                "stamp": _stamp(data),
+                "memo": OrderedDict(),
+                "memo_lock": threading.Lock(),
+            }
             _cache[key] = entry
         entry["checked"] = now
     g.govkg = entry

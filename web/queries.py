@@ -18,8 +18,8 @@ __all__ = [
     "iri",
     "values",
     "types_query",
+    "meeting_dates_query",
     "meetings_query",
-    "meeting_total_query",
     "meeting_counts_query",
     "meeting_query",
     "meeting_documents_query",
@@ -72,29 +72,36 @@ def types_query(node: str) -> str:
 
 
 # -- meetings -------------------------------------------------------------------------
-def meetings_query(limit: int, offset: int = 0) -> str:
-    """A page of meetings, newest first: meeting, title, date, kind, body, body_label."""
+def meeting_dates_query() -> str:
+    """Every meeting with minutes and its date (one row each): meeting, date.
+
+    The meetings list and the latest meetings sort this once per opened store
+    (`web.data.memo`): sorting the whole graph by date on every request is what made
+    those pages slow."""
     return _q(
-        f"""SELECT ?meeting (SAMPLE(?t) AS ?title) (SAMPLE(?d) AS ?date) (SAMPLE(?k) AS ?kind)
-       (SAMPLE(?b) AS ?body) (SAMPLE(?bl) AS ?body_label)
-WHERE {{
+        """SELECT ?meeting (SAMPLE(?d) AS ?date) WHERE {
   ?meeting a gkg:Meeting ; prov:wasDerivedFrom ?doc .
-  OPTIONAL {{ ?meeting dcterms:title ?t }}
-  OPTIONAL {{ ?meeting dcterms:date ?d }}
-  OPTIONAL {{ ?meeting gkg:kind ?k }}
-  OPTIONAL {{ ?meeting schema:organizer ?b . OPTIONAL {{ ?b skos:prefLabel ?bl }} }}
-}}
-GROUP BY ?meeting
-ORDER BY DESC(?date) ?meeting
-LIMIT {int(limit)} OFFSET {int(offset)}
+  OPTIONAL { ?meeting dcterms:date ?d }
+} GROUP BY ?meeting
 """
     )
 
 
-def meeting_total_query() -> str:
-    """One row: n, the number of meetings with minutes."""
+def meetings_query(meetings: Iterable[str]) -> str:
+    """Title, date, kind, body and body_label of these meetings (one row each)."""
     return _q(
-        "SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE { ?m a gkg:Meeting ; prov:wasDerivedFrom ?d }"
+        f"""SELECT ?meeting (SAMPLE(?t) AS ?title) (SAMPLE(?d) AS ?date) (SAMPLE(?k) AS ?kind)
+       (SAMPLE(?b) AS ?body) (SAMPLE(?bl) AS ?body_label)
+WHERE {{
+  {values("meeting", meetings)}
+  OPTIONAL {{ ?meeting dcterms:title ?t }}
+  OPTIONAL {{ ?meeting dcterms:date ?d }}
+  OPTIONAL {{ ?meeting gkg:kind ?k }}
+  OPTIONAL {{ ?meeting schema:organizer ?b }}
+  OPTIONAL {{ ?meeting schema:organizer/skos:prefLabel ?bl }}
+}}
+GROUP BY ?meeting
+"""
     )
 
 
@@ -221,8 +228,10 @@ _ACTION_COLUMNS = """?action (SAMPLE(?t) AS ?text) (SAMPLE(?k) AS ?kind) (SAMPLE
 
 _ACTION_PARTS = """?action gkg:text ?t .
     BIND(IF(EXISTS {{ ?action a gkg:Commitment }}, "commitment", "action") AS ?k)
-    OPTIONAL {{ ?action gkg:owner ?o . OPTIONAL {{ ?o foaf:name|skos:prefLabel ?ol }} }}
-    OPTIONAL {{ ?action gkg:owedTo ?f . OPTIONAL {{ ?f foaf:name|skos:prefLabel ?fl }} }}
+    OPTIONAL {{ ?action gkg:owner ?o }}
+    OPTIONAL {{ ?action gkg:owner/(foaf:name|skos:prefLabel) ?ol }}
+    OPTIONAL {{ ?action gkg:owedTo ?f }}
+    OPTIONAL {{ ?action gkg:owedTo/(foaf:name|skos:prefLabel) ?fl }}
     OPTIONAL {{ ?action gkg:ownerText ?ot }} OPTIONAL {{ ?action gkg:owedToText ?ft }}
     OPTIONAL {{ ?action gkg:due ?dd }} OPTIONAL {{ ?action gkg:dueText ?dt }}
     BIND(COALESCE(STR(?dd), ?dt) AS ?due_)
@@ -252,12 +261,15 @@ def locate_query(parts: Iterable[str]) -> str:
     )
 
 
-def paragraph_starts_query(document: str) -> str:
-    """Where each paragraph of a document starts: order, start (in text order)."""
+def paragraph_starts_query(documents: str | Iterable[str]) -> str:
+    """Where each paragraph of a document (or of each of several) starts: document,
+    order, start (unordered: the caller sorts)."""
+    docs = [documents] if isinstance(documents, str) else list(documents)
     return _q(
-        f"""SELECT ?order ?start WHERE {{
-  GRAPH {iri(document)} {{ ?p a gkg:Paragraph ; gkg:order ?order ; gkg:spanStart ?start }}
-}} ORDER BY ?start
+        f"""SELECT ?document ?order ?start WHERE {{
+  {values("document", docs)}
+  GRAPH ?document {{ ?p gkg:spanStart ?start ; gkg:order ?order ; a gkg:Paragraph }}
+}}
 """
     )
 
@@ -276,8 +288,9 @@ WHERE {{
 
 
 # -- people and organisations ----------------------------------------------------------
-def person_roles_query(person: str) -> str:
-    """Roles recorded for a person, one row per meeting: role, organisation, meeting, date."""
+def person_roles_query(person: str, limit: int = 50, offset: int = 0) -> str:
+    """Roles recorded for a person, one row per meeting: role, organisation, meeting, date
+    (newest first; `limit` rows from `offset`)."""
     return _q(
         f"""SELECT ?role (SAMPLE(?rl) AS ?role_label) ?organisation (SAMPLE(?ol) AS ?organisation_label)
        ?meeting (SAMPLE(?d) AS ?date) (SAMPLE(?t) AS ?title)
@@ -287,33 +300,38 @@ WHERE {{
   OPTIONAL {{ ?ms org:organization ?organisation .
     OPTIONAL {{ ?organisation skos:prefLabel ?ol }} }}
   OPTIONAL {{ ?meeting dcterms:date ?d }} OPTIONAL {{ ?meeting dcterms:title ?t }}
-}} GROUP BY ?role ?organisation ?meeting ORDER BY DESC(?date) ?role_label
+}} GROUP BY ?role ?organisation ?meeting ORDER BY DESC(?date) ?role_label ?meeting
+LIMIT {int(limit)} OFFSET {int(offset)}
 """
     )
 
 
-def person_meetings_query(person: str) -> str:
-    """Meetings a person attended, chaired, minuted or sent apologies to, newest first."""
+def person_meetings_query(person: str, limit: int = 50, offset: int = 0) -> str:
+    """Meetings a person attended, chaired, minuted or sent apologies to, newest first
+    (`limit` rows from `offset`).
+
+    Each branch of the UNION checks its own meeting: ``?meeting a gkg:Meeting`` after
+    the UNION would be joined with every meeting in the store."""
     p = iri(person)
     return _q(
         f"""SELECT ?meeting (SAMPLE(?t) AS ?title) (SAMPLE(?d) AS ?date)
        (GROUP_CONCAT(DISTINCT ?how; separator=" ") AS ?how) (SAMPLE(?bl) AS ?body_label)
 WHERE {{
-  {{ ?meeting gkg:attendee {p} BIND("present" AS ?how) }}
-  UNION {{ ?meeting gkg:sentApologies {p} BIND("apologies" AS ?how) }}
-  UNION {{ ?meeting gkg:chair {p} BIND("chair" AS ?how) }}
-  UNION {{ ?meeting gkg:minutedBy {p} BIND("minutes" AS ?how) }}
-  ?meeting a gkg:Meeting .
+  {{ ?meeting gkg:attendee {p} ; a gkg:Meeting BIND("present" AS ?how) }}
+  UNION {{ ?meeting gkg:sentApologies {p} ; a gkg:Meeting BIND("apologies" AS ?how) }}
+  UNION {{ ?meeting gkg:chair {p} ; a gkg:Meeting BIND("chair" AS ?how) }}
+  UNION {{ ?meeting gkg:minutedBy {p} ; a gkg:Meeting BIND("minutes" AS ?how) }}
   OPTIONAL {{ ?meeting dcterms:title ?t }} OPTIONAL {{ ?meeting dcterms:date ?d }}
   OPTIONAL {{ ?meeting schema:organizer/skos:prefLabel ?bl }}
 }} GROUP BY ?meeting ORDER BY DESC(?date) ?meeting
+LIMIT {int(limit)} OFFSET {int(offset)}
 """
     )
 
 
-def person_statements_query(person: str, limit: int = 100) -> str:
-    """A person's statements, latest meeting first: statement, text, act, mention,
-    meeting, date, document, start, end."""
+def person_statements_query(person: str, limit: int = 50, offset: int = 0) -> str:
+    """A person's statements, latest meeting first (`limit` rows from `offset`):
+    statement, text, act, mention, meeting, date, document, start, end."""
     return _q(
         f"""SELECT ?statement ?text ?act ?mention ?meeting ?date ?title ?document ?start ?end WHERE {{
   GRAPH ?document {{ ?statement gkg:speaker {iri(person)} ; a gkg:Statement ; gkg:text ?text .
@@ -321,19 +339,19 @@ def person_statements_query(person: str, limit: int = 100) -> str:
     OPTIONAL {{ ?statement gkg:spanStart ?start }} OPTIONAL {{ ?statement gkg:spanEnd ?end }} }}
   OPTIONAL {{ ?meeting prov:wasDerivedFrom ?document .
     OPTIONAL {{ ?meeting dcterms:date ?date }} OPTIONAL {{ ?meeting dcterms:title ?title }} }}
-}} ORDER BY DESC(?date) ?start LIMIT {int(limit)}
+}} ORDER BY DESC(?date) ?start ?statement LIMIT {int(limit)} OFFSET {int(offset)}
 """
     )
 
 
-def agent_actions_query(agent: str, role: str, limit: int = 200) -> str:
+def agent_actions_query(agent: str, role: str, limit: int = 200, offset: int = 0) -> str:
     """Actions a person or organisation owns (`role` "owner") or is owed ("owed_to"),
     newest meeting first, with the meeting (date, title) and document."""
     prop = {"owner": "gkg:owner", "owed_to": "gkg:owedTo"}[role]
-    return _actions_with_meeting(f"?action {prop} {iri(agent)} .", limit)
+    return _actions_with_meeting(f"?action {prop} {iri(agent)} .", limit, offset=offset)
 
 
-def _actions_with_meeting(pattern: str, limit: int, extra: str = "") -> str:
+def _actions_with_meeting(pattern: str, limit: int, extra: str = "", offset: int = 0) -> str:
     return _q(
         f"""SELECT {_ACTION_COLUMNS} (SAMPLE(?m) AS ?meeting) (SAMPLE(?md) AS ?date)
        (SAMPLE(?mt) AS ?title) (SAMPLE(?g) AS ?document)
@@ -342,7 +360,7 @@ WHERE {{
   OPTIONAL {{ ?action gkg:raisedAt ?m . OPTIONAL {{ ?m dcterms:date ?md }}
     OPTIONAL {{ ?m dcterms:title ?mt }} }}
   {extra}
-}} GROUP BY ?action ORDER BY DESC(?date) ?start LIMIT {int(limit)}
+}} GROUP BY ?action ORDER BY DESC(?date) ?start ?action LIMIT {int(limit)} OFFSET {int(offset)}
 """
     )
 

@@ -409,3 +409,52 @@ def test_stored_html_source_is_sandboxed(hostile, hostile_app):
         assert response.status_code == 200
         assert response.data == stored.read_bytes()
         assert response.headers["Content-Security-Policy"].startswith("sandbox")
+
+
+def test_person_page_lists_come_in_pages(client, monkeypatch):
+    """A person's long lists show a page at a time, with next and previous links that
+    move one list and keep the others where they are."""
+    from web.views import entities
+
+    monkeypatch.setattr(entities, "PERSON_LIST", 1)
+    first = client.get("/api/id/person/richard-cooper").get_json()
+    assert len(first["statements"]) == 1
+    paging = first["pagination"]["statements"]
+    assert paging["previous"] is None
+    assert paging["next"] == "/api/id/person/richard-cooper?statements_page=2#statements"
+
+    html = client.get("/id/person/richard-cooper?meetings_page=1").get_data(as_text=True)
+    nav = re.search(r'<nav aria-label="Pages of statements">.*?</nav>', html, re.S)
+    assert nav, "the statements have a pager"
+    assert 'href="/id/person/richard-cooper?meetings_page=1&amp;statements_page=2#statements"' in (
+        nav.group(0)
+    )
+    assert 'id="statements"' in html
+
+    second = client.get(urlsplit(paging["next"]).path + "?statements_page=2").get_json()
+    assert len(second["statements"]) == 1
+    assert second["statements"][0]["iri"] != first["statements"][0]["iri"]
+    assert second["pagination"]["statements"]["previous"] == (
+        "/api/id/person/richard-cooper#statements"
+    )
+    # the other lists stay on their first page
+    assert second["roles"] == first["roles"]
+    assert second["meetings"] == first["meetings"]
+
+
+def test_person_page_beyond_the_last_page_is_empty_not_an_error(client):
+    data = client.get("/api/id/person/richard-cooper?statements_page=999").get_json()
+    assert data["statements"] == []
+    assert data["pagination"]["statements"]["next"] is None
+    assert data["pagination"]["statements"]["previous"]
+    assert client.get("/id/person/richard-cooper?statements_page=x").status_code == 200
+
+
+def test_meetings_list_is_newest_first_and_pages(client):
+    data = client.get("/meetings.json").get_json()
+    dates = [m["date"] for m in data["meetings"] if m["date"]]
+    assert dates == sorted(dates, reverse=True)
+    assert data["total"] == len(data["meetings"]) or data["pages"] > 1
+    latest = client.get("/?format=json").get_json()["latest_meetings"]
+    assert [m["url"] for m in latest] == [m["url"] for m in data["meetings"][:5]]
+    assert client.get("/meetings.json?page=999").get_json()["meetings"] == []

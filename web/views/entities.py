@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 from urllib.parse import urlencode
@@ -154,11 +155,19 @@ def action_row(row: dict[str, str | None]) -> dict[str, Any]:
     }
 
 
-def located_actions(rows: list[dict[str, str | None]]) -> list[dict[str, Any]]:
-    """Actions with their meeting and a link to their paragraph."""
+def located_actions(
+    rows: list[dict[str, str | None]],
+    *,
+    where: dict[str, dict[str, Any]] | None = None,
+    many: set[str] | None = None,
+) -> list[dict[str, Any]]:
+    """Actions with their meeting and a link to their paragraph. `where` (from `locate`)
+    and `many` (from `many_documents`) are looked up when not given."""
     out = [action_row(r) for r in rows]
-    where = locate([a["iri"] for a in out])
-    many = many_documents([str(r["meeting"]) for r in rows if r.get("meeting")])
+    if where is None:
+        where = locate([a["iri"] for a in out])
+    if many is None:
+        many = many_documents([str(r["meeting"]) for r in rows if r.get("meeting")])
     for action, row in zip(out, rows, strict=True):
         loc = where.get(action["iri"], {})
         action["meeting"] = {
@@ -184,11 +193,14 @@ def locate(parts: list[str]) -> dict[str, dict[str, Any]]:
         return {}
     rows = select(Q.locate_query(dict.fromkeys(parts)))
     starts: dict[str, list[tuple[int, int]]] = {}
-    for doc in {str(r["document"]) for r in rows}:
-        starts[doc] = [
-            (to_int(p["start"]) or 0, to_int(p["order"]) or 0)
-            for p in select(Q.paragraph_starts_query(doc))
-        ]
+    docs = sorted({str(r["document"]) for r in rows})
+    for i in range(0, len(docs), 100):
+        for p in select(Q.paragraph_starts_query(docs[i : i + 100])):
+            starts.setdefault(str(p["document"]), []).append(
+                (to_int(p["start"]) or 0, to_int(p["order"]) or 0)
+            )
+    for paras in starts.values():
+        paras.sort()
     out: dict[str, dict[str, Any]] = {}
     for row in rows:
         doc, start = str(row["document"]), to_int(row["start"])
@@ -286,9 +298,54 @@ def _meeting_ref(row: dict[str, str | None]) -> dict[str, Any]:
     }
 
 
+PERSON_LIST = 50
+"""Rows per list on a person's page; more are a page away (``?statements_page=2``)."""
+PERSON_SECTIONS = ("roles", "meetings", "statements", "actions_owned", "actions_owed")
+"""The lists of a person's page, each paged on its own by ``?<name>_page=N``."""
+
+
+def _section_page(name: str) -> int:
+    try:
+        return max(1, min(int(request.args.get(f"{name}_page", "1")), 10_000))
+    except ValueError:
+        return 1
+
+
+def _section_links(name: str, page: int, more: bool) -> dict[str, Any]:
+    """Previous/next links of one list of a page, keeping the other lists where they are."""
+
+    def url(n: int) -> str:
+        args = [(k, v) for k, v in request.args.items(multi=True) if k != f"{name}_page"]
+        if n > 1:
+            args.append((f"{name}_page", str(n)))
+        return request.path + ("?" + urlencode(args) if args else "") + f"#{name}"
+
+    return {
+        "page": page,
+        "per_page": PERSON_LIST,
+        "previous": url(page - 1) if page > 1 else None,
+        "next": url(page + 1) if more else None,
+        "pages": [],
+    }
+
+
+def _paged(
+    name: str, fetch: Callable[[int, int], str]
+) -> tuple[list[dict[str, str | None]], dict[str, Any]]:
+    """One page of a list: `fetch(limit, offset)` asked for one row more than shown, to
+    know whether there is a next page."""
+    page = _section_page(name)
+    rows = select(fetch(PERSON_LIST + 1, (page - 1) * PERSON_LIST))
+    return rows[:PERSON_LIST], _section_links(name, page, len(rows) > PERSON_LIST)
+
+
 def _person(node: str) -> dict[str, Any]:
+    paging: dict[str, Any] = {}
+    found, paging["roles"] = _paged(
+        "roles", lambda n, off: Q.person_roles_query(node, limit=n, offset=off)
+    )
     roles = []
-    for r in select(Q.person_roles_query(node)):
+    for r in found:
         roles.append(
             {
                 "role": r["role_label"],
@@ -298,13 +355,23 @@ def _person(node: str) -> dict[str, Any]:
                 "meeting": _meeting_ref(r),
             }
         )
+    found, paging["meetings"] = _paged(
+        "meetings", lambda n, off: Q.person_meetings_query(node, limit=n, offset=off)
+    )
     meetings = [
-        {**_meeting_ref(r), "body": r["body_label"], "as": (r["how"] or "").split()}
-        for r in select(Q.person_meetings_query(node))
+        {**_meeting_ref(r), "body": r["body_label"], "as": (r["how"] or "").split()} for r in found
     ]
-    rows = select(Q.person_statements_query(node))
-    where = locate([str(r["statement"]) for r in rows])
-    many = many_documents([str(r["meeting"]) for r in rows if r["meeting"]])
+    rows, paging["statements"] = _paged(
+        "statements", lambda n, off: Q.person_statements_query(node, limit=n, offset=off)
+    )
+    owned, paging["actions_owned"] = _paged(
+        "actions_owned", lambda n, off: Q.agent_actions_query(node, "owner", n, off)
+    )
+    owed, paging["actions_owed"] = _paged(
+        "actions_owed", lambda n, off: Q.agent_actions_query(node, "owed_to", n, off)
+    )
+    where = locate([str(r["statement"]) for r in rows] + [str(r["action"]) for r in owned + owed])
+    many = many_documents([str(r["meeting"]) for r in rows + owned + owed if r["meeting"]])
     statements = []
     for r in rows:
         loc = where.get(str(r["statement"]), {})
@@ -328,9 +395,10 @@ def _person(node: str) -> dict[str, Any]:
         "roles": roles,
         "meetings": meetings,
         "statements": statements,
-        "actions_owned": located_actions(select(Q.agent_actions_query(node, "owner"))),
-        "actions_owed": located_actions(select(Q.agent_actions_query(node, "owed_to"))),
+        "actions_owned": located_actions(owned, where=where, many=many),
+        "actions_owed": located_actions(owed, where=where, many=many),
         "search_url": "/?" + urlencode({"person": node_path(node) or node}),
+        "pagination": paging,
     }
 
 

@@ -17,8 +17,8 @@ from typing import Any
 from flask import Blueprint, abort, request
 
 from kg import iris
+from web import data, render
 from web import queries as Q
-from web import render
 from web.views.entities import (
     SHA,
     SLUG,
@@ -61,9 +61,11 @@ def page_number() -> int:
 def meetings() -> Any:
     """Every meeting with minutes, newest first, with its body and counts."""
     page = page_number()
-    total = to_int(select(Q.meeting_total_query())[0]["n"]) or 0
+    ordered = meetings_by_date()
+    total = len(ordered)
     pages = max(1, -(-total // PER_PAGE))
-    rows = select(Q.meetings_query(PER_PAGE, (page - 1) * PER_PAGE)) if page <= pages else []
+    start = (page - 1) * PER_PAGE
+    rows = _meeting_rows(ordered[start : start + PER_PAGE])
     counts = (
         {
             str(r["meeting"]): r
@@ -103,6 +105,30 @@ def meetings() -> Any:
     )
 
 
+def meetings_by_date() -> list[str]:
+    """Every meeting with minutes, newest first (then by IRI; undated ones last).
+
+    Worked out once per opened store: sorting the whole graph is too slow per request.
+    """
+
+    def compute() -> list[str]:
+        rows = select(Q.meeting_dates_query())
+        rows.sort(key=lambda r: str(r["meeting"]))
+        rows.sort(key=lambda r: r["date"] or "", reverse=True)
+        return [str(r["meeting"]) for r in rows]
+
+    return data.memo("meetings_by_date", compute)
+
+
+def _meeting_rows(meetings: list[str]) -> list[dict[str, str | None]]:
+    """Title, date, kind and body of these meetings, in the order given."""
+    if not meetings:
+        return []
+    found = {str(r["meeting"]): r for r in select(Q.meetings_query(meetings))}
+    blank = dict.fromkeys(("title", "date", "kind", "body", "body_label"))
+    return [found.get(m) or {**blank, "meeting": m} for m in meetings]
+
+
 def latest_meetings(n: int = 5) -> list[dict[str, Any]]:
     """The n newest meetings: title, date, body, url (for the search page's intro)."""
     return [
@@ -113,7 +139,7 @@ def latest_meetings(n: int = 5) -> list[dict[str, Any]]:
             "date": r["date"],
             "body": r["body_label"],
         }
-        for r in select(Q.meetings_query(n))
+        for r in _meeting_rows(meetings_by_date()[:n])
     ]
 
 
@@ -223,7 +249,7 @@ def meeting(slug: str) -> Any:
 
     many = len(documents) > 1
     highlight = _highlight(request.args.get("hl", ""))
-    data = {
+    page_data = {
         "title": h["title"] or slug,
         "meeting": {
             "iri": node,
@@ -259,7 +285,7 @@ def meeting(slug: str) -> Any:
         "other_actions": loose,
         "highlight": list(highlight) if highlight else None,
     }
-    return render.page("meeting.html", data)
+    return render.page("meeting.html", page_data)
 
 
 def _highlight(value: str) -> tuple[int, int] | None:
