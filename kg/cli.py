@@ -187,7 +187,9 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...]) -> None:
     named on its own is read whatever its name (the format is sniffed from the
     content). Ingesting the same bytes again (under any path) adds nothing; a
     changed file replaces its graph. A bad file is reported and the rest go on; the exit code is 1 if
-    any file failed.
+    any file failed. Then the derived graphs follow: who is who (as `govkg identity`),
+    the follow-up links of the series that changed (as `govkg link`), and review
+    decisions move to a re-ingested file's parts.
 
     \b
     Example:
@@ -202,11 +204,11 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...]) -> None:
                 report = ingest_paths(files, store, progress=lambda _p: bar.update(1))
         else:
             report = ingest_paths(files, store)
-        derived = _after_ingest(store) if report.added or report.replaced else []
     for line in report.failed:
         click.echo(f"error: {line}", err=True)
     click.echo(report.summary(), err=True)
-    for line in derived:
+    # the derived graphs (identity, follow-up links, review): only what changed or failed
+    for line in report.derived.lines() if report.derived is not None else []:
         click.echo(line, err=True)
     if report.failed:
         ctx.exit(1)
@@ -431,8 +433,11 @@ def _emit(
 def stats(ctx: click.Context, as_json: bool) -> None:
     """Count documents, triples, meetings, people, statements, actions, ...
 
-    Also compares the search index with the store: its documents and units, and
-    whether the two agree (if not, `govkg reindex` rebuilds the index).
+    The documents' counts come first (people: one per person once the identity graph
+    has merged the ways a name is written, with the person nodes as extracted beside),
+    then the search index against the store: its documents and units, and whether the
+    two agree (if not, `govkg reindex` rebuilds the index), then what the derived
+    graphs hold (identity links, tenures, follow-ups, review decisions).
 
     \b
     Example:
@@ -443,6 +448,7 @@ def stats(ctx: click.Context, as_json: bool) -> None:
 
     with _store(ctx) as store:
         counts: dict[str, Any] = dict(store.counts())
+        derived = store.derived_counts()
         try:
             with SearchIndex(index_dir(store.path), read_only=True) as ix:
                 agree = agreement(store, ix)
@@ -453,14 +459,26 @@ def stats(ctx: click.Context, as_json: bool) -> None:
             counts["index_documents"] = 0
             counts["index_units"] = 0
             counts["index_agrees"] = counts["documents"] == 0
+    # people: one per canonical person of the identity graph, the extracted nodes beside
+    counts["people"] = derived.pop("people")
+    counts["person_nodes"] = derived.pop("person_nodes")
     if as_json:
-        click.echo(json.dumps(counts, indent=2))
-    else:
-        width = max(len(k) for k in counts)
-        for key, value in counts.items():
-            if isinstance(value, bool):
-                value = "yes" if value else "no (run `govkg reindex`)"
-            click.echo(f"{key.replace('_', ' '):<{width}}  {value}")
+        click.echo(json.dumps({**counts, **derived}, indent=2))
+        return
+    width = max(len(k) for k in counts if k != "person_nodes")
+    for key, value in counts.items():
+        if key == "person_nodes":
+            continue
+        if key == "people":
+            value = f"{value} ({counts['person_nodes']} person nodes)"
+        if isinstance(value, bool):
+            value = "yes" if value else "no (run `govkg reindex`)"
+        click.echo(f"{key.replace('_', ' '):<{width}}  {value}")
+    # the derived graphs, in a block of their own under their number
+    click.echo(f"{'derived graphs':<{width}}  {derived.pop('derived_graphs')}")
+    inner = max(len(k) for k in derived)
+    for key, value in derived.items():
+        click.echo(f"  {key.replace('_', ' '):<{inner}}  {value}")
 
 
 @main.command()
@@ -944,25 +962,6 @@ def network_path(
 
 
 # -- identity across meetings, review ------------------------------------------------------
-def _after_ingest(store: Store) -> list[str]:
-    """Recompute the identity graph (DATA/curation.ttl applies) and let review decisions
-    follow their nodes into the re-ingested documents (kg.identity, kg.review); returns
-    the lines to print after the ingest summary."""
-    from kg import identity, review
-
-    lines = []
-    try:
-        done = identity.refresh(store)
-        if done.written:  # a line only when the identity graph changed
-            lines.append(done.summary())
-    except ValueError as exc:  # a broken curation file: the ingest itself stands
-        lines.append(f"error: {exc}")
-    moved = review.reattach(store)
-    if moved:
-        lines.append(f"review: {moved} decisions moved to the re-ingested parts")
-    return lines
-
-
 _CURATION = click.option(
     "--curation",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),

@@ -230,7 +230,8 @@ def void_counts(store: Store) -> dict[str, Any]:
         "distinctObjects": _count(store, "SELECT DISTINCT ?o WHERE { ?s ?p ?o }"),
         "properties": _count(store, "SELECT DISTINCT ?p WHERE { ?s ?p ?o }"),
         "classes": _count(store, "SELECT DISTINCT ?c WHERE { ?s a ?c }"),
-        "documents": sum(1 for _ in store.store.named_graphs()),
+        # a named graph typed gkg:SourceDocument; the derived graphs are not documents
+        "documents": _count(store, "GRAPH ?g { ?g a gkg:SourceDocument }"),
     }
     _, rows = store.select(
         "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY ?c"
@@ -263,8 +264,9 @@ DUMPS: dict[str, str] = {
     "govkg.ttl": "turtle",
     "govkg.nt": "ntriples",
 }
-"""Dump file names -> format: TriG and N-Quads keep one named graph per document,
-Turtle and N-Triples hold the union graph."""
+"""Dump file names -> format: TriG and N-Quads keep the named graphs (one per document,
+and the derived graphs: identity, follow-up links, review decisions), Turtle and
+N-Triples hold the union graph."""
 
 
 def void_triples(store: Store, root: str, *, title: str = "govkg") -> list[ox.Triple]:
@@ -347,8 +349,10 @@ BATCH = 2000
 def dump_chunks(store: Store, fmt: Format) -> Iterator[bytes]:
     """The store in `fmt`, as a sequence of byte chunks (concatenated: one valid file).
 
-    Dataset formats (TriG, N-Quads) hold the document graphs with their names (the
-    default graph is derived from them, so it is left out); triple formats hold the
+    Dataset formats (TriG, N-Quads) hold every named graph with its name: the document
+    graphs and the derived ones (kg.identity, kg.ledger, kg.review: a backup must carry
+    the review decisions); the default graph is their union, so it is left out
+    (`Store.dataset_quads` counts the quads). Triple formats hold the
     union (default) graph, each triple once. JSON-LD and RDF/XML are not chunkable
     and are refused. The store is captured now, so the chunks stay readable after the
     caller's request is over.

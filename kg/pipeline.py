@@ -3,11 +3,30 @@
 Idempotent by content hash: a file whose bytes are already stored (under any path)
 is not even extracted. A changed file replaces the graph stored for its path. A bad
 file becomes a one-line error ("path: problem") and the batch goes on.
+
+After a batch that added or replaced documents, the DERIVED graphs are brought up to
+date (`derive_graphs`, skipped with ``derive=False``), in this order:
+
+1. the identity graph (kg.identity.refresh: a function of the whole set of documents,
+   so it is recomputed whole; it also names the body of a meeting whose minutes do
+   not, which decides the meeting's ledger series, hence first);
+2. the ledger graphs (kg.ledger.link_store) of the series the changed documents
+   belong to, before and after the change; a ledger graph whose series no longer has
+   a meeting is dropped;
+3. review decisions follow their nodes into re-ingested documents (kg.review.reattach).
+
+Crash safety: the derived graphs are recomputable, so one marker suffices.
+``DATA/derive-pending`` is written (durably) before the batch's first document write
+and removed once the derive pass is done; a crash in between, or ``derive=False``,
+leaves it, and the next derive pass that finds it recomputes every derived graph
+(identity, every series' ledger, review). `govkg identity` and `govkg link` recompute
+one kind on demand.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -21,10 +40,24 @@ from kg.build import record_to_quads
 from kg.store import ADDED, REPLACED, UNCHANGED, Store
 
 if TYPE_CHECKING:
+    from kg.identity import Curation, RefreshReport
     from kg.index import SearchIndex
     from kg.indexing import IndexSync
+    from kg.ledger import LinkReport
 
-__all__ = ["IngestReport", "ingest_paths", "expand_paths", "suffixes"]
+__all__ = [
+    "DERIVE_MARKER",
+    "DeriveReport",
+    "IngestReport",
+    "derive_graphs",
+    "derive_pending",
+    "ingest_paths",
+    "expand_paths",
+    "suffixes",
+]
+
+DERIVE_MARKER = "derive-pending"
+"""File in the data directory: documents changed and the derived graphs may lag."""
 
 
 def suffixes() -> tuple[str, ...]:
@@ -47,6 +80,14 @@ class IngestReport:
     triples: int = 0
     """Quads written (the graphs of added and replaced documents)."""
     seconds: float = 0.0
+    """The whole call, the derive pass included."""
+    derived: DeriveReport | None = None
+    """What the derive pass did; None when it did not run."""
+
+    @property
+    def derive_seconds(self) -> float:
+        """Time spent on the derived graphs (0.0 when the pass did not run)."""
+        return self.derived.seconds if self.derived is not None else 0.0
 
     @property
     def documents(self) -> int:
@@ -66,6 +107,106 @@ class IngestReport:
             f"{len(self.replaced)} replaced, {len(self.unchanged)} unchanged, "
             f"{len(self.failed)} failed), {self.triples} triples, {self.seconds:.1f} s"
         )
+
+
+@dataclass
+class DeriveReport:
+    """What one derive pass did (`derive_graphs`)."""
+
+    identity: RefreshReport | None = None
+    """The identity pass; None when it failed (see `errors`)."""
+    links: LinkReport | None = None
+    series: list[str] = field(default_factory=list)
+    """The ledger series recomputed."""
+    dropped: list[str] = field(default_factory=list)
+    """Ledger graphs dropped: their series has no meeting any more."""
+    reattached: int = 0
+    """Review decisions moved to a re-ingested document's parts."""
+    full: bool = False
+    """Everything was recomputed (a pending marker was found, or asked for)."""
+    errors: list[str] = field(default_factory=list)
+    """One line per pass that failed (a broken curation file); the marker stays."""
+    seconds: float = 0.0
+
+    def lines(self) -> list[str]:
+        """What `govkg ingest` prints after its summary: only what changed or failed."""
+        out = [f"error: {e}" for e in self.errors]
+        if self.identity is not None and self.identity.written:
+            out.append(self.identity.summary())
+        if self.links is not None and (self.links.links or self.dropped):
+            out.append(self.links.summary())  # a line when there are follow-ups to tell
+        if self.reattached:
+            out.append(f"review: {self.reattached} decisions moved to the re-ingested parts")
+        if self.seconds > 0.1:
+            out.append(f"derived graphs: {self.seconds:.1f} s")
+        return out
+
+
+def derive_pending(store: Store) -> bool:
+    """Whether documents changed since the derived graphs were last brought up to date."""
+    return (store.path / DERIVE_MARKER).exists()
+
+
+def _mark_derive_pending(store: Store) -> None:
+    """The marker, on disk before the first document write of a batch."""
+    marker = store.path / DERIVE_MARKER
+    if marker.exists():
+        return
+    store.path.mkdir(parents=True, exist_ok=True)
+    with open(marker, "w", encoding="utf-8") as f:
+        f.write("documents changed; the next ingest recomputes the derived graphs\n")
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def derive_graphs(
+    store: Store,
+    shas: Iterable[str] | None = None,
+    series: Iterable[str] = (),
+    *,
+    curation: str | os.PathLike[str] | Curation | None = None,
+) -> DeriveReport:
+    """Bring the derived graphs up to date after documents changed; clear the marker.
+
+    Args:
+        store: an open, writable Store.
+        shas: the documents that were added or replaced (their new sha256); None
+            recomputes every series' ledger (what `ingest_paths` asks for when an
+            earlier batch left the marker).
+        series: ledger series to recompute as well (those the replaced documents
+            belonged to before the change, which the store no longer says).
+        curation: for kg.identity.refresh; None means DATA/curation.ttl if present.
+    """
+    from kg import identity, review
+    from kg.indexing import store_documents
+    from kg.ledger import ledger_graph_iri, link_store, series_of_documents
+
+    started = time.perf_counter()
+    report = DeriveReport(full=shas is None)
+    try:
+        report.identity = identity.refresh(store, curation)
+    except ValueError as exc:  # a broken curation file: the documents stand
+        report.errors.append(str(exc))
+    # the series are read after the identity pass: it names the body of a meeting whose
+    # minutes do not, and the body is the ledger's series key
+    current = series_of_documents(store, store_documents(store))
+    if report.full:
+        wanted = set(current)
+    else:
+        wanted = (series_of_documents(store, shas or ()) | set(series)) & current
+    report.links = link_store(store, sorted(wanted))
+    report.series = sorted(wanted)
+    prefix = ledger_graph_iri("").value
+    for graph in store.derived_graphs():
+        key = graph.removeprefix(prefix)
+        if graph.startswith(prefix) and key not in current:
+            store.replace_graph(ledger_graph_iri(key), [])
+            report.dropped.append(key)
+    report.reattached = review.reattach(store)
+    if not report.errors:
+        (store.path / DERIVE_MARKER).unlink(missing_ok=True)
+    report.seconds = time.perf_counter() - started
+    return report
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
@@ -119,12 +260,17 @@ def ingest_paths(
     *,
     index: SearchIndex | None = None,
     commit_every: int | None = None,
+    derive: bool = True,
 ) -> IngestReport:
-    """Extract each file, build its graph and store it, and update the search index.
+    """Extract each file, build its graph and store it, update the search index and the
+    derived graphs.
 
     The index (``DATA/index/`` beside the store) gets the same replace semantics: a
     changed file's old units go, its new ones come from the store. See kg.indexing
     for the crash safety (a pending marker written before each store write).
+    The derived graphs (identity, follow-up links, review) are brought up to date
+    once, after the batch, when it added or replaced a document or a previous one
+    left the derive marker (see the module's docstring; `report.derived`).
 
     Args:
         paths: files and folders (folders are searched recursively, see expand_paths).
@@ -132,9 +278,13 @@ def ingest_paths(
         progress: called with each file's path once it is done.
         index: the SearchIndex to update; None opens (and closes) the one beside the store.
         commit_every: documents per index commit (default kg.indexing.COMMIT_EVERY).
+        derive: run the derive pass; False leaves it to a later ingest (the marker
+            stays), e.g. to time it apart (`derive_graphs(store)`).
 
     Returns:
-        The report; exceptions from reading or extracting a file never escape.
+        The report; exceptions from reading or extracting a file never escape. One
+        from the derive pass (the store failing) does, after the documents and the
+        index are written; the marker stays for the next ingest.
     """
     from kg.indexing import COMMIT_EVERY, IndexSync, open_index
 
@@ -142,9 +292,13 @@ def ingest_paths(
     started = time.perf_counter()
     ix = open_index(store) if index is None else index
     sync = IndexSync(store, ix)
+    batch = _Batch()
+    behind = derive_pending(store)  # an earlier batch did not finish its derive pass
     try:
-        _ingest_all(paths, store, sync, report, progress, commit_every or COMMIT_EVERY)
+        _ingest_all(paths, store, sync, report, progress, commit_every or COMMIT_EVERY, batch)
         sync.commit()
+        if derive and (batch.shas or behind):
+            report.derived = derive_graphs(store, None if behind else batch.shas, batch.series)
         if report.added or report.replaced:
             store.optimize()
     finally:
@@ -154,6 +308,16 @@ def ingest_paths(
     return report
 
 
+@dataclass
+class _Batch:
+    """What the derive pass needs to know about a batch."""
+
+    shas: list[str] = field(default_factory=list)
+    """Documents added or replaced (their new sha256)."""
+    series: set[str] = field(default_factory=set)
+    """Ledger series of the documents replaced, as they were before the write."""
+
+
 def _ingest_all(
     paths: Iterable[str | Path],
     store: Store,
@@ -161,10 +325,12 @@ def _ingest_all(
     report: IngestReport,
     progress: Callable[[Path], None] | None,
     commit_every: int,
+    batch: _Batch,
 ) -> None:
     from ingest import IngestError
     from ingest.formats import file_bytes
     from ingest.pipeline import extract_bytes
+    from kg.ledger import series_of_documents
 
     for path in expand_paths(paths):
         name = str(path)
@@ -177,10 +343,16 @@ def _ingest_all(
             else:
                 record = extract_bytes(data, str(resolved))
                 quads = record_to_quads(record)
-                touched = [sha, store.document_for_path(record.source.path)]
+                old = store.document_for_path(record.source.path)
+                touched = [sha, old]
                 sync.before_store(touched)  # the marker is on disk before the store write
+                _mark_derive_pending(store)  # so is the derived graphs' one
+                if old is not None:
+                    batch.series |= series_of_documents(store, [old])
                 status = _store(store, resolved, record, quads)
                 sync.changed(touched)
+                if status != UNCHANGED:
+                    batch.shas.append(sha)
                 {ADDED: report.added, REPLACED: report.replaced, UNCHANGED: report.unchanged}[
                     status
                 ].append(name)

@@ -6,8 +6,10 @@ Layout of a data directory (``--data DIR``, ``$GOVKG_DATA``, default ``./govkg-d
     DIR/sources/<sha256>.<ext> a copy of every ingested file
 
 The manifest is the RDF itself: each graph holds its document node (the graph's own
-IRI) with ``gkg:sha256`` and ``gkg:sourcePath``. Queries see the union of the
-document graphs as their default graph.
+IRI) with ``gkg:sha256`` and ``gkg:sourcePath``; a document graph is one typed
+gkg:SourceDocument. The other named graphs are DERIVED from the documents (kg.identity,
+kg.ledger) or kept beside them (kg.review), see `derived_graphs`. Queries see the union
+of all named graphs as their default graph.
 """
 
 from __future__ import annotations
@@ -193,11 +195,20 @@ class Store:
         return None
 
     def documents(self) -> list[dict[str, str | None]]:
-        """Every document: document, sha256, path, format, title, date, triples."""
+        """Every document (a named graph typed gkg:SourceDocument; the derived graphs are
+        not documents): document, sha256, path, format, title, date, triples."""
         return self.select(queries.documents_query())[1]
 
     def counts(self) -> dict[str, int]:
-        """Documents, distinct nodes per class, triples (of the union) and quads."""
+        """Documents, distinct nodes per class, triples and quads.
+
+        "documents" and "quads" count the document graphs only (named graphs typed
+        gkg:SourceDocument); the class counts are the documents' nodes (the derived
+        graphs type no node of those classes). "triples" is the default graph, what
+        every query sees: the union of the documents and of the derived graphs (a
+        triple held by several graphs counts once). `derived_counts` tells the
+        derived graphs apart.
+        """
         _, rows = self.select(queries.count_query())
         counts = {name: int(value or 0) for name, value in rows[0].items()} if rows else {}
         _, total = self.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
@@ -206,9 +217,70 @@ class Store:
         return counts
 
     def document_quads(self) -> int:
-        """Quads in the document graphs (a triple two documents share counts twice)."""
+        """Quads in the document graphs (a triple two documents share counts twice); the
+        derived graphs (identity, follow-up links, review) are not counted."""
+        _, rows = self.select(
+            "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?g a gkg:SourceDocument } "
+            "GRAPH ?g { ?s ?p ?o } }"
+        )
+        return int(rows[0]["n"] or 0)
+
+    def dataset_quads(self) -> int:
+        """Quads in every named graph, documents and derived graphs: what an export or
+        dump in TriG or N-Quads holds (the default graph is their union, left out)."""
         _, rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
         return int(rows[0]["n"] or 0)
+
+    def derived_graphs(self) -> list[str]:
+        """The named graphs that are not documents (kg.identity's, kg.ledger's, kg.review's),
+        sorted."""
+        _, rows = self.select("SELECT ?g WHERE { GRAPH ?g { ?g a gkg:SourceDocument } }")
+        documents = {r["g"] for r in rows}
+        return sorted(
+            name
+            for g in self.store.named_graphs()
+            if isinstance(g, ox.NamedNode) and (name := g.value) not in documents
+        )
+
+    def derived_counts(self) -> dict[str, int]:
+        """What the derived graphs hold, apart from the documents.
+
+        Keys: people (canonical persons: person nodes that the identity graph does not
+        link to another with owl:sameAs), person_nodes (as extracted), identity_links
+        (owl:sameAs of person nodes), organisation_aliases, tenures, follow_ups
+        (confidence >= kg.ledger.CONFIDENT), possible_follow_ups, linked_series (ledger
+        graphs), review_decisions, derived_graphs, derived_quads.
+        """
+        from kg.ledger import CONFIDENT, ledger_graph_iri
+
+        identity = f"<{iris.base()}graph/identity>"
+        review = f"<{iris.base()}graph/review>"
+        links = queries.literal(ledger_graph_iri("").value)
+        same = "<http://www.w3.org/2002/07/owl#sameAs>"
+        parts = {
+            "people": "?x a foaf:Person "
+            f"FILTER NOT EXISTS {{ GRAPH {identity} {{ ?x {same} ?y }} }}",
+            "person_nodes": "?x a foaf:Person",
+            "identity_links": f"GRAPH {identity} {{ ?x {same} ?y }} ?x a foaf:Person",
+            "organisation_aliases": f"GRAPH {identity} {{ ?x {same} ?y }} "
+            "FILTER NOT EXISTS { ?x a foaf:Person }",
+            "tenures": f"GRAPH {identity} {{ ?x a gkg:Tenure }}",
+            "follow_ups": "GRAPH ?g { ?x a gkg:FollowUp ; gkg:confidence ?c } "
+            f"FILTER(STRSTARTS(STR(?g), {links}) && ?c >= {CONFIDENT})",
+            "possible_follow_ups": "GRAPH ?g { ?x a gkg:FollowUp ; gkg:confidence ?c } "
+            f"FILTER(STRSTARTS(STR(?g), {links}) && ?c < {CONFIDENT})",
+            "review_decisions": f"GRAPH {review} {{ ?x a gkg:Review }}",
+        }
+        select = " ".join(
+            f"{{ SELECT (COUNT(DISTINCT ?x) AS ?{k}) WHERE {{ {w} }} }}" for k, w in parts.items()
+        )
+        _, rows = self.select(f"SELECT * WHERE {{ {select} }}")
+        counts = {k: int(rows[0][k] or 0) for k in parts} if rows else dict.fromkeys(parts, 0)
+        graphs = self.derived_graphs()
+        counts["linked_series"] = sum(1 for g in graphs if g.startswith(ledger_graph_iri("").value))
+        counts["derived_graphs"] = len(graphs)
+        counts["derived_quads"] = self.dataset_quads() - self.document_quads()
+        return counts
 
     def source_file(self, sha256: str) -> Path | None:
         """The stored copy of a document's source file, if any."""
@@ -228,7 +300,7 @@ class Store:
 
     # -- queries ----------------------------------------------------------------
     def query(self, sparql: str) -> Any:
-        """Run a SPARQL query; the default graph is the union of the document graphs.
+        """Run a SPARQL query; the default graph is the union of the named graphs.
 
         Returns pyoxigraph QuerySolutions (SELECT), QueryTriples (CONSTRUCT/DESCRIBE)
         or QueryBoolean (ASK). The prefixes of `kg.queries.PREFIXES` need no PREFIX.
@@ -365,7 +437,8 @@ class Store:
                 f"unknown export format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}"
             ) from None
         if rdf_format.supports_datasets:
-            # the document graphs only: the default graph is their union, derived
+            # the named graphs (documents and derived graphs: a backup carries the review
+            # decisions); the default graph is their union, derived
             quads = self._named_graph_quads()
             return ox.serialize(quads, format=rdf_format, prefixes=queries.PREFIXES) or b""
         triples = self.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")

@@ -14,6 +14,7 @@ from rdflib import Graph
 from ingest.models import Meeting, MinutesRecord, Source
 from kg import iris, queries
 from kg.build import record_to_quads
+from kg.namespace import GKG, RDF, XSD
 from kg.pipeline import expand_paths, ingest_paths
 from kg.store import ADDED, REPLACED, UNCHANGED, QueryError, Store, StoreError
 from kg.validate import validate_store
@@ -81,6 +82,47 @@ def test_changed_file_replaces_its_graph(store: Store, record: MinutesRecord) ->
     assert default_graph(store) == named_graph_union(store)
     _, rows = store.select("SELECT ?d WHERE { ?m a gkg:Meeting ; dcterms:date ?d }")
     assert rows == [{"d": "2024-09-04"}]
+
+
+def test_documents_are_the_source_document_graphs_and_derived_graphs_count_apart(
+    store: Store, record: MinutesRecord
+) -> None:
+    from kg.ledger import ledger_graph_iri
+
+    quads = record_to_quads(record)
+    store.replace_document(record, quads)
+    [action] = store.select("SELECT ?a WHERE { ?a a gkg:Action }")[1]
+    # a derived graph as kg.ledger writes it: a follow-up and the action's current status
+    graph = ledger_graph_iri("test-series")
+    a, fu = ox.NamedNode(str(action["a"])), ox.NamedNode(f"{iris.base()}followup/x")
+    derived = [
+        ox.Quad(fu, ox.NamedNode(str(p)), o, graph)
+        for p, o in (
+            (RDF.type, ox.NamedNode(str(GKG.FollowUp))),
+            (GKG.followUpOf, a),
+            (GKG.confidence, ox.Literal("0.90", datatype=ox.NamedNode(str(XSD.decimal)))),
+        )
+    ]
+    derived.append(
+        ox.Quad(a, ox.NamedNode(str(GKG.currentStatus)), ox.NamedNode(str(GKG.StatusDone)), graph)
+    )
+    assert store.replace_graph(graph, derived) == 4
+
+    # the documents: one, with its own quads only
+    assert [d["sha256"] for d in store.documents()] == ["0" * 64]
+    counts = store.counts()
+    assert (counts["documents"], counts["quads"]) == (1, len(quads))
+    assert store.document_quads() == len(quads)
+    # queries see the derived triples too; a dataset export holds both kinds of graph
+    assert counts["triples"] == len(quads) + 4
+    assert store.dataset_quads() == len(quads) + 4
+    assert len(store.export("nquads").decode().strip().splitlines()) == len(quads) + 4
+    assert store.derived_graphs() == [graph.value]
+    extra = store.derived_counts()
+    assert (extra["follow_ups"], extra["possible_follow_ups"], extra["linked_series"]) == (1, 0, 1)
+    assert (extra["derived_graphs"], extra["derived_quads"]) == (1, 4)
+    assert (extra["people"], extra["person_nodes"], extra["identity_links"]) == (2, 2, 0)
+    assert default_graph(store) == named_graph_union(store)
 
 
 def test_replace_is_atomic_when_the_update_fails(store: Store, record: MinutesRecord) -> None:
@@ -256,7 +298,9 @@ def test_ingest_folder_is_idempotent_and_reports_bad_files(
         f"{folder / 'empty.txt'}: file is empty",
         f"{folder / 'junk.txt'}: looks like a binary file, not text",
     ]
+    # the derived graphs the ingest wrote (identity, follow-ups) are not documents
     assert report.triples == store.document_quads()
+    assert len(store.documents()) == store.counts()["documents"] == 2
     assert report.summary().startswith(
         "ingested 4 documents (2 new, 0 replaced, 0 unchanged, 2 failed), "
     )

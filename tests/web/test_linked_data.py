@@ -319,6 +319,9 @@ def test_void_counts_equal_the_store(client, store):
         return int(value)
 
     assert number(VOID.triples) == count(store, "?s ?p ?o")
+    # documents: the source documents' graphs, not the derived ones beside them
+    assert store.derived_graphs(), "the ingest wrote the identity and follow-up graphs"
+    assert number(VOID.documents) == len(store.documents()) == store.counts()["documents"]
     assert number(VOID.distinctSubjects) == count(store, "SELECT DISTINCT ?s { ?s ?p ?o }")
     assert number(VOID.entities) == count(
         store, f'SELECT DISTINCT ?s {{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), "{iris.base()}")) }}'
@@ -356,10 +359,17 @@ def test_dumps_round_trip(client, store):
     assert r.headers["Content-Disposition"] == 'attachment; filename="govkg.trig"'
     trig = r.data
     graphs = parse_dataset(trig, "trig")
-    assert sum(len(g) for g in graphs.values()) == store.document_quads()
-    assert set(graphs) == {str(d["document"]) for d in store.documents()}
+    # every named graph: the documents and the derived graphs (identity, follow-ups,
+    # review decisions), which a backup must carry
+    documents = {str(d["document"]) for d in store.documents()}
+    derived = set(store.derived_graphs())
+    assert f"{iris.base()}graph/identity" in derived
+    assert set(graphs) == documents | derived and not documents & derived
+    assert sum(len(graphs[g]) for g in documents) == store.document_quads()
+    assert sum(len(g) for g in graphs.values()) == store.dataset_quads()
+    assert store.dataset_quads() > store.document_quads()
     nq = client.get("/dumps/govkg.nq").data
-    assert len(nq.splitlines()) == store.document_quads()
+    assert len(nq.splitlines()) == store.dataset_quads()
     ttl = client.get("/dumps/govkg.ttl")
     assert ttl.mimetype == "text/turtle"
     assert len(parse(ttl.data, "turtle")) == count(store, "?s ?p ?o")
@@ -383,7 +393,7 @@ def test_dumps_page_lists_every_dump(client, store):
     html = r.get_data(as_text=True)
     for name in ("govkg.trig", "govkg.nq", "govkg.ttl", "govkg.nt"):
         assert f'href="/dumps/{name}"' in html and f'href="/dumps/{name}.gz"' in html
-    assert f"{store.document_quads()} quads" in html
+    assert f"{store.dataset_quads()} quads" in html
     assert 'href="/void"' in html and 'href="/ontology"' in html
 
 

@@ -241,9 +241,10 @@ def void(ext: str | None = None) -> Any:
 
 # -- dumps ----------------------------------------------------------------------------------
 DUMP_LABELS = {
-    "trig": "TriG: one named graph per source document (the graph is the document's IRI)",
+    "trig": "TriG: one named graph per source document (the graph is the document's IRI), "
+    "and the derived graphs (identity, follow-up links, review decisions)",
     "nquads": "N-Quads: the same quads, one per line",
-    "turtle": "Turtle: the union of the document graphs, each triple once",
+    "turtle": "Turtle: the union of the named graphs, each triple once",
     "ntriples": "N-Triples: the union graph, one triple per line",
 }
 
@@ -263,7 +264,7 @@ def dumps() -> Any:
                 "gz": f"/dumps/{name}.gz",
                 "media_type": fmt.media_type,
                 "description": DUMP_LABELS[fmt_name],
-                "statements": store.document_quads() if fmt.dataset else counts["triples"],
+                "statements": store.dataset_quads() if fmt.dataset else counts["triples"],
                 "unit": "quads" if fmt.dataset else "triples",
             }
         )
