@@ -44,13 +44,17 @@ def score(store: Store, infos: list, report: ledger.LinkReport) -> dict[str, flo
     by_raised: dict[tuple[str, str], list[str]] = {}
     for body, raised, text, _date in truth:
         by_raised.setdefault((body, raised), []).append(text)
+    # the body an action was raised by, from its source file (the body the extractor
+    # names is not what is scored here: a PCC's minutes may name the commissioner)
+    body_of_file = {Path(i.path).name: i.body for i in infos}
     _, rows = store.select(
-        "SELECT ?a (SAMPLE(?t) AS ?text) (SAMPLE(?d) AS ?raised) (SAMPLE(?b) AS ?body) WHERE { "
-        "?a a gkg:Action ; gkg:text ?t ; gkg:raisedAt ?m . ?m dcterms:date ?d "
-        "OPTIONAL { ?m schema:organizer/skos:prefLabel ?b } } GROUP BY ?a"
+        "SELECT ?a (SAMPLE(?t) AS ?text) (SAMPLE(?d) AS ?raised) (SAMPLE(?p) AS ?path) WHERE { "
+        "?a a gkg:Action ; gkg:text ?t ; gkg:raisedAt ?m . ?m dcterms:date ?d ; "
+        "prov:wasDerivedFrom/gkg:sourcePath ?p } GROUP BY ?a"
     )
     key: dict[str, tuple[str, str, str]] = {}
     for r in rows:
+        r["body"] = body_of_file.get(Path(r["path"] or "").name, "")
         # the generator's action text (a verb phrase) inside the extracted action's text
         said = (r["text"] or "").lower()
         texts = by_raised.get((r["body"] or "", r["raised"] or ""), [])

@@ -348,8 +348,50 @@ _RESULTS = {
 
 
 # -- actions ------------------------------------------------------------------------
-ACTION_COLUMNS = ["meeting_date", "kind", "owner", "owed_to", "due", "status", "text"]
-"""Columns of the table; csv and json carry every column of `actions_query`."""
+ACTION_COLUMNS = [
+    "meeting_date",
+    "kind",
+    "owner",
+    "owed_to",
+    "due",
+    "status",
+    "follow_ups",
+    "last_follow_up",
+    "confidence",
+    "text",
+]
+"""Columns of the table (status: the ledger's current status, "overdue" when past due);
+json carries every column of `actions_query` and each action's follow-ups."""
+ACTION_CSV_COLUMNS = [
+    "action",
+    "kind",
+    "text",
+    "owner",
+    "owed_to",
+    "owner_name",
+    "owed_to_name",
+    "due",
+    "status",
+    "ref",
+    "meeting_date",
+    "meeting",
+    "meeting_title",
+    "document",
+]
+"""Columns of --format csv: fixed, for scripts (the ledger's columns are in json)."""
+
+
+def _iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    import datetime as dt
+
+    if value is None:
+        return None
+    try:
+        if len(value) == 10:
+            return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        pass
+    raise click.BadParameter(f"not a date (use YYYY-MM-DD): {value!r}")
 
 
 @main.command()
@@ -360,28 +402,87 @@ ACTION_COLUMNS = ["meeting_date", "kind", "owner", "owed_to", "due", "status", "
     metavar="NAME",
     help="Only actions owed to someone whose name contains NAME.",
 )
+@click.option(
+    "--status",
+    type=click.Choice(["open", "updated", "done", "dropped", "superseded", "overdue"]),
+    help="Only actions with this current status (from `govkg link`); overdue: open or "
+    "updated and past due.",
+)
+@click.option("--overdue", is_flag=True, help="Only open or updated actions past their due date.")
+@click.option(
+    "--on",
+    "on",
+    metavar="DATE",
+    callback=_iso_date,
+    help="The day overdue is judged on (YYYY-MM-DD; default today).",
+)
 @output_format("table", "csv", "json", default="table")
 @click.pass_context
 def actions(
-    ctx: click.Context, owner: str | None, owed_to: str | None, fmt: str, show_query: bool
+    ctx: click.Context,
+    owner: str | None,
+    owed_to: str | None,
+    status: str | None,
+    overdue: bool,
+    on: str | None,
+    fmt: str,
+    show_query: bool,
 ) -> None:
     """Who committed to what, for whom, by when: every action and commitment.
 
-    Ordered by meeting date, then due date. --format json prints a list of objects.
+    Ordered by meeting date, then due date. The status is the ledger's current status
+    (`govkg link`: open, updated, done, dropped, superseded; "overdue" when an open or
+    updated action is past due on --on DATE, default today), with how many later
+    meetings followed the action up, the latest of them and the confidence of the
+    follow-up the status comes from. --format json prints a list of objects, each with
+    its follow-ups (meeting, evidence paragraph IRI, confidence, reported status;
+    "possible": true for a link below 0.6, never counted as fact).
 
     \b
     Example:
         govkg actions --owner clerk --format csv > actions.csv
+        govkg actions --overdue --on 2020-03-01
     """
+    import datetime as dt
+
+    from kg.ledger import follow_ups
     from kg.queries import actions_query
 
-    query = actions_query(owner=owner, owed_to=owed_to, review=fmt == "json")
+    if overdue and status not in (None, "overdue"):
+        raise click.UsageError(f"--overdue and --status {status} ask for different actions")
+    if overdue:
+        status = "overdue"
+    today = on or dt.date.today().isoformat()
+    query = actions_query(
+        owner=owner,
+        owed_to=owed_to,
+        status=status,
+        today=today,
+        review=fmt == "json",
+        ledger=fmt != "csv",
+    )
     if show_query:
         click.echo(query)
         return
     with _store(ctx) as store:
         names, rows = store.select(query)
-    _emit(names, rows, fmt, table_columns=ACTION_COLUMNS)
+        if fmt == "json":
+            links = follow_ups(store, [str(r["action"]) for r in rows])
+    if fmt == "csv":
+        _emit(ACTION_CSV_COLUMNS, [{k: r.get(k) for k in ACTION_CSV_COLUMNS} for r in rows], fmt)
+        return
+    out: list[dict[str, Any]] = []
+    for raw in rows:
+        row: dict[str, Any] = dict(raw)
+        row["follow_ups"] = int(raw.get("follow_ups") or 0)
+        conf = raw.get("confidence")
+        row["confidence"] = float(conf) if conf else None
+        if fmt == "json":
+            row["follow_up_links"] = links.get(str(raw["action"]), [])
+        else:
+            row["status"] = raw.get("state") or raw["status"]  # "overdue" when past due
+        out.append(row)
+    _emit(names, out, fmt, table_columns=ACTION_COLUMNS if fmt == "table" else None)
 
 
 @main.command()

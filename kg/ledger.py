@@ -55,6 +55,9 @@ __all__ = [
     "series_of_documents",
     "ledger_graph_iri",
     "reported_status",
+    "followup_iri",
+    "follow_ups_query",
+    "follow_ups",
 ]
 
 WINDOW = 6
@@ -189,15 +192,29 @@ class _Action:
 
 
 @dataclass
+class _Piece:
+    """A unit of evidence: a paragraph, or one item of an action list ("Min 2151 – action
+    to ...: done. Min 2152 – ..." is two pieces)."""
+
+    para: int  # the paragraph's number in its meeting
+    text: str
+    words: set[str]
+    review: bool
+    item: bool  # an item of a list: it reports on one action only
+    ref: str | None  # the reference it opens with ("A24/05", "min:2151")
+
+
+@dataclass
 class _Meeting:
     iri: str
     date: str
     series: str
     paras: list[_Para] = field(default_factory=list)
     actions: list[_Action] = field(default_factory=list)
-    index: dict[str, list[int]] = field(default_factory=dict)  # word -> paragraph numbers
-    index_words: list[set[str]] = field(default_factory=list)  # paragraph number -> words
-    refs: dict[str, list[tuple[int, str]]] = field(default_factory=dict)  # ref -> (para, segment)
+    pieces: list[_Piece] = field(default_factory=list)
+    index: dict[str, list[int]] = field(default_factory=dict)  # word -> piece numbers
+    refs: dict[str, list[int]] = field(default_factory=dict)  # ref -> piece numbers
+    words_of_para: list[set[str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -322,20 +339,44 @@ def _para_sort_key(p: _Para) -> tuple[str, int]:
 
 
 def _prepare(meeting: _Meeting) -> None:
-    """The meeting's inverted index of words and its references, once."""
+    """The meeting's pieces of evidence, their inverted index of words and references."""
     meeting.paras.sort(key=_para_sort_key)
     for i, para in enumerate(meeting.paras):
-        words = _words(f"{para.title} {para.text}")
-        meeting.index_words.append(words)
-        for w in words:
-            meeting.index.setdefault(w, []).append(i)
-        marks = [(m.start(), m.group(0)) for m in _REF_TOKEN.finditer(para.text)]
-        marks += [(m.start(), "min:" + m.group(1)) for m in _MINUTE_REF.finditer(para.text)]
-        marks.sort()
-        for k, (at, ref) in enumerate(marks):
-            end = marks[k + 1][0] if k + 1 < len(marks) else len(para.text)
-            # "Min 653 – action to ...: done. Min 654 – ..." : the segment up to the next ref
-            meeting.refs.setdefault(ref, []).append((i, para.text[at:end][:600]))
+        title_words = _words(para.title)
+        meeting.words_of_para.append(title_words | _words(para.text))
+        marks = _marks(para.text)
+        # an action list: "Min 653 – action to ...: done. Min 654 – ...": references
+        # opening sentences. One piece per item (up to the next one), and what comes
+        # before the first; a road ("the A466 at ...") opens nothing
+        starts = [(at, ref) for at, ref in marks if _opens(para.text, at)]
+        pieces: list[tuple[str, bool, str | None, list[str]]] = []  # text, item, ref, refs
+        if len(starts) >= 2:
+            head = para.text[: starts[0][0]]
+            if len(_words(head)) >= 5:
+                pieces.append((head, False, None, [r for at, r in marks if at < starts[0][0]]))
+            for k, (at, ref) in enumerate(starts):
+                end = starts[k + 1][0] if k + 1 < len(starts) else len(para.text)
+                inside = [r for a, r in marks if at <= a < end]
+                text = para.text[at:end][:600]
+                if pieces and pieces[-1][1] and not _words(pieces[-1][0]):
+                    # two references side by side ("Min 12 (A24/05): ...") are one item
+                    prev = pieces.pop()
+                    pieces.append((prev[0] + text, True, prev[2], prev[3] + inside))
+                else:
+                    pieces.append((text, True, ref, inside))
+        else:
+            at_start = bool(starts) and starts[0][0] <= 3
+            pieces.append(
+                (para.text, False, starts[0][1] if at_start else None, [r for _, r in marks])
+            )
+        for text, item, opening, refs in pieces:
+            n = len(meeting.pieces)
+            words = _words(text) | (title_words if not item else set())
+            meeting.pieces.append(_Piece(i, text, words, para.review, item, opening))
+            for w in words:
+                meeting.index.setdefault(w, []).append(n)
+            for r in refs:
+                meeting.refs.setdefault(r, []).append(n)
 
 
 def _context(action: _Action, meeting: _Meeting) -> str:
@@ -366,101 +407,246 @@ def _best_sentence(text: str, words: set[str]) -> str:
     return " ".join(parts[k : k + 2]) if len(parts[k].split()) < 6 else parts[k]
 
 
+@dataclass
+class _Scale:
+    """How rare words are in one series' paragraphs (rare words carry the subject)."""
+
+    idf: dict[str, float]
+    default: float
+    rare: float  # in under ~2% of paragraphs
+    uncommon: float  # in under ~10%
+
+
+@dataclass
+class _Subject:
+    """What an action is about, weighed once."""
+
+    weights: dict[str, float]  # its words and its context's, by rarity
+    mass: float  # the weight of its MASS_WORDS rarest words
+    core: dict[str, float]  # the words of the action's own text
+    core_mass: float
+
+
+def _subject(action: _Action, meeting: _Meeting, scale: _Scale) -> _Subject:
+    action.words = _words(_context(action, meeting))
+    weights = {w: scale.idf.get(w, scale.default) for w in action.words}
+    # the subject is carried by its rarest words: a long context is not diluted
+    mass = sum(sorted(weights.values(), reverse=True)[:MASS_WORDS]) or 1.0
+    core = {w: weights[w] for w in _words(action.text) - action.owner_words if w in weights}
+    return _Subject(weights, mass, core, sum(core.values()))
+
+
 def _link_series(meetings: list[_Meeting], links: list[Link]) -> None:
+    """Link the actions of one series, meeting by meeting.
+
+    At each meeting, every action still open from the WINDOW meetings before proposes
+    the pieces that may report on it; the best proposals win, one link per action and
+    meeting, and an item of an action list serves one action only (the one it fits
+    best). A confident "done", "dropped" or "superseded" closes the action."""
     meetings.sort(key=lambda m: (m.date, m.iri))
     for m in meetings:
         _prepare(m)
-    # how rare each word is in this series' paragraphs (rare words carry the subject)
     df: dict[str, int] = defaultdict(int)
     total = 0
     for m in meetings:
         total += len(m.paras)
-        for w, ps in m.index.items():
-            df[w] += len(ps)
+        for words in m.words_of_para:
+            for w in words:
+                df[w] += 1
     total = max(total, 1)
-
-    def idf(w: str) -> float:
-        return math.log((total + 1) / (df.get(w, 0) + 1))
-
-    rare = math.log((total + 1) / (max(2.0, total * 0.02) + 1))  # in under ~2% of paragraphs
-    for i, meeting in enumerate(meetings):
-        later = [m for m in meetings[i + 1 : i + 1 + WINDOW] if m.date > meeting.date]
-        for action in meeting.actions:
-            action.words = _words(_context(action, meeting))
-            weights = {w: idf(w) for w in action.words}
-            # the subject is carried by its rarest words: a long context is not diluted
-            mass = sum(sorted(weights.values(), reverse=True)[:MASS_WORDS]) or 1.0
-            for m in later:
-                link = _best_link(action, m, weights, mass, rare)
-                if link is None:
-                    continue
-                links.append(link)
-                if link.confident and link.status in ("done", "dropped", "superseded"):
-                    break  # closed: later mentions are not follow-ups of this action
-
-
-def _best_link(
-    action: _Action, m: _Meeting, weights: dict[str, float], mass: float, rare: float
-) -> Link | None:
-    found: list[tuple[float, str, int, str]] = []  # (confidence, kind, para, segment)
-    if action.ref:
-        for p, segment in m.refs.get(action.ref, []):
-            found.append((0.95, "ref", p, segment))
-    if action.minute and not found:
-        for p, segment in m.refs.get("min:" + action.minute, []):
-            # a minute holds several actions: the segment should be about this one
-            shared = _words(segment) & action.words
-            share = sum(weights.get(w, 0) for w in shared) / mass
-            found.append((0.9 if share >= 0.3 else 0.55, "minute", p, segment))
-    if not found:
-        hits: dict[int, float] = defaultdict(float)
-        counts: dict[int, int] = defaultdict(int)
-        for w, weight in weights.items():
-            for p in m.index.get(w, ()):
-                hits[p] += weight
-                if weight >= rare:
-                    counts[p] += 1
-        for p, score in hits.items():
-            share = score / mass
-            if counts[p] < 2 or share < 0.3:
-                continue
-            para = m.paras[p]
-            conf = 0.2 + 0.8 * min(share, 0.9)
-            if para.review:
-                conf += 0.1
-            heading = _HEADING.match(para.text)
-            topic = _words(heading.group(1) if heading else para.title)
-            if len(topic & action.words) >= 2:
-                conf += 0.15  # "Green Lane 53-17 – ..." under the same heading
-            if len(m.index_words[p]) > 80 and counts[p] < 4:
-                conf -= 0.15  # a long paragraph shares a few words with anything
-            if action.owner_words and action.owner_words & _words(para.text):
-                conf += 0.1  # the same named owner reports on the same subject
-            # a paragraph that reviews another action by its ref is about that one
-            if not para.review and _REF_TOKEN.match(para.text):
-                conf -= 0.2
-            segment = _best_sentence(para.text, action.words)
-            kind = "repeated" if share >= 0.7 else "text"
-            found.append((min(conf, 0.9), kind, p, segment))
-    if not found:
-        return None
-    conf, kind, p, segment = max(found, key=lambda f: (f[0], -f[2]))
-    if conf < LOWEST:
-        return None
-    return Link(
-        action.iri,
-        m.iri,
-        m.date,
-        m.paras[p].iri,
-        kind,
-        round(conf, 2),
-        reported_status(segment),
+    scale = _Scale(
+        {w: math.log((total + 1) / (n + 1)) for w, n in df.items()},
+        math.log(total + 1),
+        math.log((total + 1) / (max(2.0, total * 0.02) + 1)),
+        math.log((total + 1) / (max(2.0, total * 0.10) + 1)),
     )
+    # references written on actions: an item opening with another action's reference
+    # reports on that action, whatever words it shares
+    by_ref: dict[str, str] = {}
+    for m in meetings:
+        for a in m.actions:
+            if a.ref:
+                by_ref.setdefault(a.ref, a.iri)
+    subjects: dict[str, _Subject] = {}
+    open_actions: list[tuple[int, _Action]] = []  # (meeting number, action)
+    closed: set[str] = set()
+    for j, m in enumerate(meetings):
+        open_actions = [(i, a) for i, a in open_actions if i >= j - WINDOW and a.iri not in closed]
+        minutes = {"min:" + a.minute: a.iri for _, a in open_actions if a.minute and not a.ref}
+        proposals: list[tuple[float, float, int, int, _Action, Link]] = []
+        for order, (i, action) in enumerate(open_actions):
+            if meetings[i].date >= m.date:
+                continue
+            for conf, fit, kind, piece, segment in _proposals(
+                action, m, subjects[action.iri], scale, by_ref, minutes
+            ):
+                link = Link(
+                    action.iri,
+                    m.iri,
+                    m.date,
+                    m.paras[m.pieces[piece].para].iri,
+                    kind,
+                    round(conf, 2),
+                    reported_status(segment),
+                )
+                proposals.append((conf, fit, order, piece, action, link))
+        # the surest first; of equals, the one the piece fits best, then the oldest
+        proposals.sort(key=lambda p: (-p[0], -p[1], p[2], p[3]))
+        linked: set[str] = set()
+        used: set[int] = set()
+        for _conf, _fit, _order, piece, action, link in proposals:
+            if action.iri in linked or (m.pieces[piece].item and piece in used):
+                continue
+            linked.add(action.iri)
+            used.add(piece)
+            links.append(link)
+            if link.confident and link.status in ("done", "dropped", "superseded"):
+                closed.add(action.iri)  # later mentions are not follow-ups of it
+        for action in m.actions:
+            subjects[action.iri] = _subject(action, m, scale)
+            open_actions.append((j, action))
+
+
+def _proposals(
+    action: _Action,
+    m: _Meeting,
+    subject: _Subject,
+    scale: _Scale,
+    by_ref: dict[str, str],
+    minutes: dict[str, str],
+) -> list[tuple[float, float, str, int, str]]:
+    """The pieces of meeting `m` that may report on `action`: (confidence, how well it
+    fits, kind, piece, the words its status is read from), at least LOWEST."""
+    found: list[tuple[float, float, str, int, str]] = []
+    weights, mass = subject.weights, subject.mass
+    if action.ref:
+        for n in m.refs.get(action.ref, []):
+            found.append((0.95, 1.0, "ref", n, _segment(m.pieces[n], action.ref)))
+    if action.minute and not found:
+        for n in m.refs.get("min:" + action.minute, []):
+            # a minute holds several actions: the segment should be about this one
+            segment = _segment(m.pieces[n], "min:" + action.minute)
+            words = _words(segment)
+            fit = max(
+                sum(weights.get(w, 0) for w in words & action.words) / mass,
+                _core_share(subject, words),
+            )
+            found.append((0.9 if fit >= 0.3 else 0.55, fit, "minute", n, segment))
+    if found:
+        return found
+    # a series that reviews its actions by reference says so when it reports on one
+    by_reference = bool(action.ref) and any(r in by_ref for r in m.refs)
+    hits: dict[int, float] = defaultdict(float)
+    for w, weight in weights.items():
+        for n in m.index.get(w, ()):
+            hits[n] += weight
+    for n, score in hits.items():
+        piece = m.pieces[n]
+        if piece.ref and (
+            by_ref.get(piece.ref, action.iri) != action.iri
+            or minutes.get(piece.ref, action.iri) != action.iri
+        ):
+            continue  # it opens with the reference of another action
+        shared = piece.words & weights.keys()
+        share = score / mass
+        core = _core_share(subject, piece.words)
+        rare = sum(1 for w in shared if weights[w] >= scale.rare)
+        uncommon = sum(1 for w in shared if weights[w] >= scale.uncommon)
+        if piece.item:
+            # a short item naming the action's own words: "action to <its text>: done"
+            if core < 0.9 and (rare < 2 or share < 0.3 or uncommon < 2):
+                continue
+            share = max(share, core)
+        elif rare < 2 or share < 0.3:
+            continue
+        para = m.paras[piece.para]
+        conf = 0.2 + 0.8 * min(share, 0.9)
+        if para.review or piece.item:
+            conf += 0.1
+        heading = _HEADING.match(para.text)
+        topic = _words(heading.group(1) if heading else para.title)
+        if len(topic & action.words) >= 2:
+            conf += 0.15  # "Green Lane 53-17 – ..." under the same heading
+        if not piece.item and len(piece.words) > 80 and rare < 4:
+            conf -= 0.15  # a long paragraph shares a few words with anything
+        if action.owner_words and action.owner_words & piece.words:
+            conf += 0.1  # the same named owner reports on the same subject
+        # a paragraph that reviews another action by its ref is about that one
+        if not para.review and not piece.item and _REF_TOKEN.match(para.text):
+            conf -= 0.2
+        if by_reference and not piece.ref:
+            conf -= 0.2
+        segment = piece.text if piece.item else _best_sentence(piece.text, action.words)
+        kind = "item" if piece.item else "repeated" if share >= 0.7 else "text"
+        found.append((min(conf, 0.9), share, kind, n, segment))
+    return [f for f in found if f[0] >= LOWEST]
+
+
+def _core_share(subject: _Subject, words: set[str]) -> float:
+    """How much of the action's own text (3 words or more) `words` name, by weight."""
+    if len(subject.core) < 3 or not subject.core_mass:
+        return 0.0
+    return sum(w for k, w in subject.core.items() if k in words) / subject.core_mass
+
+
+def _opens(text: str, at: int) -> bool:
+    """Whether the reference at `at` opens a sentence, a line or an item of a list."""
+    i = at
+    while i > 0 and text[i - 1] in " \t*•·-–\n":
+        if text[i - 1] == "\n":
+            return True
+        i -= 1
+    return i == 0 or text[i - 1] in ".;:!?)]"
+
+
+def _marks(text: str) -> list[tuple[int, str]]:
+    """The references written in `text`, in order: (offset, "A24/05" or "min:653")."""
+    marks = [(m.start(), m.group(0)) for m in _REF_TOKEN.finditer(text)]
+    marks += [(m.start(), "min:" + m.group(1)) for m in _MINUTE_REF.finditer(text)]
+    return sorted(marks)
+
+
+def _segment(piece: _Piece, ref: str) -> str:
+    """The words of `piece` about `ref`: from the reference to the next one."""
+    if piece.item:
+        return piece.text
+    marks = _marks(piece.text)
+    for k, (at, r) in enumerate(marks):
+        if r == ref:
+            end = marks[k + 1][0] if k + 1 < len(marks) else len(piece.text)
+            return piece.text[at:end][:600]
+    return piece.text
+
+
+def followup_iri(action: str, meeting: str) -> str:
+    """The IRI of the follow-up of `action` at `meeting` (stable across re-linking, so a
+    maintainer's review of it, kg.review, keeps applying)."""
+    return f"{iris.base()}followup/{_last(action)}--{_last(meeting)}"
+
+
+def _decisions(store) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """Review decisions on follow-ups: IRI -> "confirmed" | "rejected"."""
+    rows = _select(
+        store,
+        "SELECT ?x ?s WHERE { ?x gkg:reviewStatus ?s . "
+        f'FILTER(STRSTARTS(STR(?x), "{iris.base()}followup/")) }}',
+    )
+    return {
+        str(r["x"]): "rejected" if str(r["s"]).endswith("Rejected") else "confirmed"
+        for r in rows
+        if r["x"] and r["s"]
+    }
 
 
 def _quads(
-    series: str, actions: Iterable[_Action], links: list[Link]
+    series: str,
+    actions: Iterable[_Action],
+    links: list[Link],
+    decisions: dict[str, str] | None = None,
 ) -> tuple[ox.NamedNode, list[ox.Quad]]:
+    """The ledger graph of one series. A follow-up a maintainer rejected is left out; a
+    confirmed one counts as confident whatever its score."""
+    decisions = decisions or {}
     graph = ledger_graph_iri(series)
     out: list[ox.Quad] = []
 
@@ -475,7 +661,11 @@ def _quads(
         a = ox.NamedNode(action.iri)
         status, source = "open", None
         for link in sorted(by_action.get(action.iri, []), key=lambda k: k.date):
-            fu = ox.NamedNode(f"{iris.base()}followup/{_last(link.action)}--{_last(link.meeting)}")
+            fu_iri = followup_iri(link.action, link.meeting)
+            decision = decisions.get(fu_iri)
+            if decision == "rejected":
+                continue
+            fu = ox.NamedNode(fu_iri)
             add(fu, RDF.type, ox.NamedNode(str(GKG.FollowUp)))
             add(fu, GKG.followUpOf, a)
             add(fu, GKG.atMeeting, ox.NamedNode(link.meeting))
@@ -484,7 +674,7 @@ def _quads(
             add(fu, GKG.confidence, ox.Literal(f"{link.confidence:.2f}", datatype=decimal))
             add(fu, GKG.reportedStatus, ox.NamedNode(str(_STATUS[link.status])))
             add(a, GKG.followUp, fu)
-            if link.confident:
+            if link.confident or decision == "confirmed":
                 add(a, GKG.followedUpAt, ox.NamedNode(link.meeting))
                 status, source = link.status, fu
         add(a, GKG.currentStatus, ox.NamedNode(str(_STATUS[status])))
@@ -518,6 +708,7 @@ def link_store(store, series: Iterable[str] | None = None) -> LinkReport:  # typ
     report = LinkReport()
     wanted = set(series) if series is not None else None
     groups: dict[str, list[_Meeting]] = defaultdict(list)
+    decisions = _decisions(store)
     for meeting in _load(store).values():
         if wanted is None or meeting.series in wanted:
             groups[meeting.series].append(meeting)
@@ -525,10 +716,60 @@ def link_store(store, series: Iterable[str] | None = None) -> LinkReport:  # typ
         links: list[Link] = []
         _link_series(groups[key], links)
         actions = [a for m in groups[key] for a in m.actions]
-        graph, quads = _quads(key, actions, links)
+        graph, quads = _quads(key, actions, links, decisions)
         store.replace_graph(graph, quads)
         report.series += 1
         report.actions += len(actions)
         report.links += links
     report.seconds = time.perf_counter() - started
     return report
+
+
+def follow_ups_query(actions: Iterable[str]) -> str:
+    """The follow-ups of `actions` (IRIs), oldest first: columns action, followup,
+    meeting, date, title, evidence (the paragraph's IRI), paragraph (its gkg:order, the
+    meeting page's ``#p-N`` anchor), confidence, status ("done", "updated", ...), kind
+    (how it was found) and review ("confirmed" when a maintainer confirmed it). Rejected
+    follow-ups are left out."""
+    from kg.queries import prefix_block
+
+    values = " ".join(str(ox.NamedNode(a)) for a in actions)
+    return (
+        f"{prefix_block()}SELECT ?action ?followup ?meeting ?date ?title ?evidence ?paragraph "
+        "?confidence ?status ?kind ?review WHERE { "
+        f"VALUES ?action {{ {values} }} "
+        "?followup gkg:followUpOf ?action ; gkg:atMeeting ?meeting ; gkg:evidence ?evidence ; "
+        "gkg:confidence ?confidence ; gkg:reportedStatus ?st ; gkg:evidenceKind ?kind . "
+        "FILTER NOT EXISTS { ?followup gkg:reviewStatus gkg:Rejected } "
+        'OPTIONAL { ?followup gkg:reviewStatus gkg:Confirmed . BIND("confirmed" AS ?review) } '
+        "OPTIONAL { ?meeting dcterms:date ?date } OPTIONAL { ?meeting dcterms:title ?title } "
+        "OPTIONAL { ?evidence gkg:order ?paragraph } "
+        'BIND(LCASE(STRAFTER(STR(?st), "#Status")) AS ?status) '
+        "} ORDER BY ?action ?date ?meeting"
+    )
+
+
+def follow_ups(store, actions: Iterable[str]) -> dict[str, list[dict[str, object]]]:  # type: ignore[no-untyped-def]
+    """Each action's follow-ups (see `follow_ups_query`), oldest first, as dicts with
+    confidence a float and `possible` True below CONFIDENT (unless confirmed)."""
+    wanted = list(dict.fromkeys(actions))
+    out: dict[str, list[dict[str, object]]] = {a: [] for a in wanted}
+    for i in range(0, len(wanted), 200):
+        for r in _select(store, follow_ups_query(wanted[i : i + 200])):
+            conf = float(r["confidence"] or 0)
+            paragraph = r["paragraph"]
+            out[str(r["action"])].append(
+                {
+                    "followup": r["followup"],
+                    "meeting": r["meeting"],
+                    "date": r["date"],
+                    "title": r["title"],
+                    "evidence": r["evidence"],
+                    "paragraph": int(paragraph) if paragraph and paragraph.isdigit() else None,
+                    "confidence": conf,
+                    "status": r["status"],
+                    "kind": r["kind"],
+                    "possible": conf < CONFIDENT and r["review"] != "confirmed",
+                }
+            )
+    return out

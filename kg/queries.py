@@ -62,8 +62,8 @@ ACTION_SORTS = ("raised", "due", "owner")
 first (undated last), owner A-Z (no owner last)."""
 
 ACTION_STATES = ("open", "overdue", "updated", "done", "dropped", "superseded")
-"""What `status=` filters on: gkg:status, with an open action past its due date
-(`today` given) shown as "overdue"."""
+"""What `status=` filters on: the ledger's current status (kg.ledger; else gkg:status),
+with an open or updated action past its due date (`today` given) shown as "overdue"."""
 
 
 def _iso(name: str, value: str | None) -> str | None:
@@ -113,6 +113,7 @@ def actions_query(
     offset: int = 0,
     detail: bool = False,
     review: bool = False,
+    ledger: bool = False,
 ) -> str:
     """Who committed to what: one row per action, ordered by meeting date, then due date.
 
@@ -127,7 +128,8 @@ def actions_query(
         status: one of ACTION_STATES ("overdue" needs `today`).
         due_before, due_after: YYYY-MM-DD; keep actions due on or before / on or after
             that day (actions with no date are left out).
-        today: YYYY-MM-DD; an open action due before it is "overdue" in `state`.
+        today: YYYY-MM-DD; an open or updated (reported on, not done) action due before
+            it is "overdue" in `state` (a column given with `today`, with due_date).
         sort: None (meeting date, then due date) or one of ACTION_SORTS.
         limit, offset: one page of the rows; every row then also carries `total`, the
             number of rows of all pages (one row with only `total` when the page is
@@ -135,10 +137,15 @@ def actions_query(
         detail: also give owner_id and owed_to_id (the resolved nodes), body,
             due_date, state, and the action's span (start, end) and page
             (`paragraphs_query` finds the paragraphs that hold the spans).
+        ledger: also give follow_ups (how many later meetings followed the action up,
+            kg.ledger), last_follow_up (the date of the latest), last_follow_up_meeting,
+            confidence (of the follow-up its status comes from) and raised_status (the
+            status the raising minutes recorded, gkg:status).
 
     Columns: action, kind ("commitment" or "action"), text, owner and owed_to (as
     written, "T/CC (Ann Lee)"), owner_name and owed_to_name (the resolved node's name), due,
-    status ("open", "done", ... from gkg:StatusOpen, ...), ref, meeting_date,
+    status (the ledger's gkg:currentStatus when linked, else gkg:status: "open", "done",
+    ...), ref, meeting_date,
     meeting, meeting_title, document (the source path); with `review` or `detail`, also
     review ("confirmed" when a maintainer confirmed the action). Actions a maintainer
     rejected are always left out (kg.review).
@@ -185,7 +192,7 @@ def actions_query(
         "BIND(COALESCE(?f_name, ?f_label) AS ?owed_to_name_)",
         "BIND(COALESCE(STR(?due_iso), ?due_text) AS ?due_)",
     ]
-    dated = bool(detail or before or after or status or sort == "due")
+    dated = bool(detail or before or after or status or sort == "due" or today_lit)
     if dated:
         lines += [
             "OPTIONAL { FILTER(!BOUND(?due_iso)) ?meeting gkg:nextMeetingDate ?next_date"
@@ -194,8 +201,8 @@ def actions_query(
         ]
         if today_lit:
             lines.append(
-                f'BIND(IF(?status_ = "open" && BOUND(?due_on_) && ?due_on_ < {today_lit},'
-                ' "overdue", ?status_) AS ?state_)'
+                f'BIND(IF(?status_ IN ("open", "updated") && BOUND(?due_on_)'
+                f' && ?due_on_ < {today_lit}, "overdue", ?status_) AS ?state_)'
             )
         else:
             lines.append("BIND(?status_ AS ?state_)")
@@ -260,6 +267,13 @@ def actions_query(
             "OPTIONAL { ?action gkg:spanStart ?start_ } OPTIONAL { ?action gkg:spanEnd ?end_ }",
             "OPTIONAL { ?action gkg:page ?page_ }",
         ]
+    if ledger:
+        lines += [
+            # the latest confident follow-up is the one the current status comes from
+            "OPTIONAL { ?action gkg:statusFrom ?from_ . ?from_ gkg:confidence ?confidence_ ;"
+            " gkg:atMeeting ?last_m . OPTIONAL { ?last_m dcterms:date ?last_d } }",
+            "OPTIONAL { ?action gkg:followedUpAt ?fu_m }",
+        ]
     where = "\n".join("  " + line for line in lines)
     columns = [
         "?action",
@@ -292,6 +306,16 @@ def actions_query(
         ]
     elif dated:
         columns.append("(MIN(?due_on_) AS ?due_date)")
+        if today_lit:
+            columns.append("(SAMPLE(?state_) AS ?state)")
+    if ledger:
+        columns += [
+            "(COUNT(DISTINCT ?fu_m) AS ?follow_ups)",
+            "(SAMPLE(?last_d) AS ?last_follow_up)",
+            "(SAMPLE(?last_m) AS ?last_follow_up_meeting)",
+            "(SAMPLE(?confidence_) AS ?confidence)",
+            '(SAMPLE(LCASE(STRAFTER(STR(?st_raised), "#Status"))) AS ?raised_status)',
+        ]
     order = {
         None: "?meeting_date ?due ?action",
         "raised": "DESC(?meeting_date) ?meeting ?action",

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
@@ -23,6 +24,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from kg import iris
+from kg.ledger import follow_ups
 from kg.queries import ACTION_SORTS, ACTION_STATES, actions_query, paragraphs_query
 
 __all__ = [
@@ -56,7 +58,8 @@ class Filters:
     topic: str | None = None
     place: str | None = None
     status: str | None = None
-    """One of kg.queries.ACTION_STATES; "overdue" is an open action past its due date."""
+    """One of kg.queries.ACTION_STATES: the ledger's current status (kg.ledger);
+    "overdue" is an open or updated action past its due date."""
     due_before: str | None = None
     due_after: str | None = None
     sort: str = DEFAULT_SORT
@@ -142,7 +145,8 @@ def find(
     return TrackerPage(rows=rows, total=len(raw), page=page, per_page=per_page)
 
 
-_CACHE: OrderedDict[tuple[int, str, str], list[dict[str, str | None]]] = OrderedDict()
+_CACHE: weakref.WeakKeyDictionary[Any, OrderedDict[tuple[str, str], list[dict[str, str | None]]]]
+_CACHE = weakref.WeakKeyDictionary()
 _CACHE_SIZE = 64
 _cache_lock = threading.Lock()
 
@@ -152,19 +156,26 @@ def _matching(store: Any, filters: Filters, today: str) -> list[dict[str, str | 
 
     Paging through the tracker, downloading its CSV or reading its feeds asks the same
     question again and again; the store object is replaced when the data changes
-    (web.data), so its identity keys the cache.
+    (web.data), so the cache hangs on the store object itself (weakly: not on its id(),
+    which a later store may reuse).
     """
-    key = (id(store), json.dumps(filters.query_kwargs(), sort_keys=True), today)
+    key = (json.dumps(filters.query_kwargs(), sort_keys=True), today)
     with _cache_lock:
-        if key in _CACHE:
-            _CACHE.move_to_end(key)
-            return _CACHE[key]
-    _, raw = store.select(actions_query(**filters.query_kwargs(), today=today, detail=True))
+        try:
+            cache = _CACHE.setdefault(store, OrderedDict())
+        except TypeError:  # a store that cannot be weakly referenced: no cache
+            cache = OrderedDict()
+        if key in cache:
+            cache.move_to_end(key)
+            return cache[key]
+    _, raw = store.select(
+        actions_query(**filters.query_kwargs(), today=today, detail=True, ledger=True)
+    )
     rows = [r for r in raw if r.get("action")]
     with _cache_lock:
-        _CACHE[key] = rows
-        while len(_CACHE) > _CACHE_SIZE:
-            _CACHE.popitem(last=False)
+        cache[key] = rows
+        while len(cache) > _CACHE_SIZE:
+            cache.popitem(last=False)
     return rows
 
 
@@ -178,7 +189,12 @@ def all_rows(
     None; "next meeting" resolved when the minutes give its date), status (shown:
     "open", "overdue", "done", ...), recorded_status (gkg:status), ref, meeting,
     meeting_date, meeting_title, meeting_url, body, span ([start, end] or None), page,
-    paragraph (the ``#p-N`` of the paragraph holding the action, or None), source_url.
+    paragraph (the ``#p-N`` of the paragraph holding the action, or None), source_url;
+    from the ledger (kg.ledger): follow_ups (how many later meetings followed it up),
+    confidence (of the follow-up the status comes from, or None), status_evidence (that
+    follow-up: date, meeting_title, status, confidence, url of its paragraph, or None)
+    and possible_follow_up (a later link below kg.ledger.CONFIDENT: the same keys, or
+    None; a possibility, never the status).
     """
     raw = _matching(store, filters, today)
     return _rows(store, raw if limit is None else raw[:limit])
@@ -208,7 +224,41 @@ def _rows(store: Any, raw: list[dict[str, str | None]]) -> list[dict[str, Any]]:
     for i in range(0, len(spans), 200):
         _, found = store.select(paragraphs_query(spans[i : i + 200]))
         paragraphs.update({str(f["part"]): int(f["paragraph"] or 0) for f in found})
-    return [_row(r, paragraphs.get(str(r["action"]))) for r in raw]
+    links = follow_ups(store, [str(r["action"]) for r in raw]) if raw else {}
+    rows = []
+    for r in raw:
+        row = _row(r, paragraphs.get(str(r["action"])))
+        row.update(_ledger(links.get(str(r["action"]), [])))
+        rows.append(row)
+    return rows
+
+
+def _ledger(links: list[dict[str, Any]]) -> dict[str, Any]:
+    """An action's follow-ups as the tracker shows them: the confident ones counted, the
+    latest of them as the status's evidence, and a possible follow-up after it."""
+    sure = [link for link in links if not link["possible"]]
+    latest = sure[-1] if sure else None
+    after = latest["date"] or "" if latest else ""
+    possible = [link for link in links if link["possible"] and (link["date"] or "") > after]
+    return {
+        "follow_ups": len(sure),
+        "confidence": latest["confidence"] if latest else None,
+        "status_evidence": _evidence(latest),
+        "possible_follow_up": _evidence(possible[-1] if possible else None),
+    }
+
+
+def _evidence(link: dict[str, Any] | None) -> dict[str, Any] | None:
+    if link is None:
+        return None
+    return {
+        "date": link["date"],
+        "meeting_title": link["title"],
+        "status": link["status"],
+        "confidence": link["confidence"],
+        "evidence": link["evidence"],
+        "url": source_path(link["meeting"], link["paragraph"], None),
+    }
 
 
 def _int(value: str | None) -> int | None:
@@ -237,7 +287,7 @@ def _row(r: dict[str, str | None], paragraph: int | None) -> dict[str, Any]:
         "due": r.get("due"),
         "due_date": r.get("due_date"),
         "status": r.get("state") or r.get("status") or "open",
-        "recorded_status": r.get("status"),
+        "recorded_status": r.get("raised_status") or r.get("status"),
         "ref": r.get("ref"),
         "meeting": meeting,
         "meeting_date": r.get("meeting_date"),

@@ -73,7 +73,8 @@ CASES = [
 
 
 @pytest.fixture(scope="module")
-def tintern(tmp_path_factory: pytest.TempPathFactory):
+def tintern_dir(tmp_path_factory: pytest.TempPathFactory):
+    """The Tintern series ingested and linked: (data directory, the link report)."""
     from kg.pipeline import ingest_paths
 
     data = tmp_path_factory.mktemp("ledger") / "data"
@@ -81,6 +82,13 @@ def tintern(tmp_path_factory: pytest.TempPathFactory):
         report = ingest_paths([DATA / "tintern_series"], store)
         assert report.ok, report.failed
         links = ledger.link_store(store)
+    return data, links
+
+
+@pytest.fixture(scope="module")
+def tintern(tintern_dir):
+    data, links = tintern_dir
+    with Store(data, read_only=True) as store:
         yield store, links
 
 
@@ -189,3 +197,81 @@ def test_replace_graph_keeps_the_default_graph_the_union(store: Store) -> None:
     ]
     with pytest.raises(ValueError):
         store.replace_graph(doc, [])
+
+
+# -- govkg actions over the linked series -------------------------------------------
+
+
+def _cli(data: Path, *args: str):
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    return CliRunner().invoke(main, ["--data", str(data), *args], catch_exceptions=False)
+
+
+LAND_MINE = ("2019-01-28", "contact them again to see if there is any progress")
+
+
+def test_cli_json_gives_status_follow_ups_and_their_evidence(tintern, tintern_dir) -> None:
+    import json
+
+    store, _ = tintern
+    action = _action(store, *LAND_MINE)
+    result = _cli(tintern_dir[0], "actions", "--status", "done", "--format", "json")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert rows and {r["status"] for r in rows} == {"done"}
+    (mine,) = [r for r in rows if r["action"] == action]
+    assert (mine["last_follow_up"], mine["follow_ups"]) == (
+        "2019-06-24",
+        len([x for x in mine["follow_up_links"] if not x["possible"]]),
+    )
+    assert mine["confidence"] >= CONFIDENT
+    last = [x for x in mine["follow_up_links"] if not x["possible"]][-1]
+    assert (last["date"], last["status"]) == ("2019-06-24", "done")
+    _, text = store.select(f"SELECT ?t WHERE {{ <{last['evidence']}> gkg:text ?t }}")
+    assert "relocated" in text[0]["t"]
+    # every listed follow-up of every row is a later meeting, with its evidence paragraph
+    for r in rows:
+        for x in r["follow_up_links"]:
+            assert x["date"] > r["meeting_date"] and "/paragraph/" in x["evidence"]
+
+
+def test_cli_overdue_is_judged_on_a_day(tintern_dir) -> None:
+    import json
+
+    data = tintern_dir[0]
+    rows = json.loads(
+        _cli(data, "actions", "--overdue", "--on", "2019-06-01", "--format", "json").stdout
+    )
+    assert rows
+    for r in rows:
+        assert r["state"] == "overdue" and r["status"] in ("open", "updated")
+        assert r["due_date"] < "2019-06-01"
+    same = _cli(data, "actions", "--status", "overdue", "--on", "2019-06-01", "--format", "json")
+    assert [r["action"] for r in json.loads(same.stdout)] == [r["action"] for r in rows]
+    assert (
+        json.loads(
+            _cli(data, "actions", "--overdue", "--on", "2018-01-01", "--format", "json").stdout
+        )
+        == []
+    )
+    table = _cli(data, "actions", "--overdue", "--on", "2019-06-01").stdout.splitlines()
+    assert table[0].split()[5:9] == ["status", "follow_ups", "last_follow_up", "confidence"]
+    assert len(table) == len(rows) + 2 and all(" overdue " in line for line in table[2:])
+    bad = _cli(data, "actions", "--on", "2019-13-01")
+    assert bad.exit_code == 2 and "not a date" in bad.output
+    clash = _cli(data, "actions", "--overdue", "--status", "done")
+    assert clash.exit_code == 2 and "ask for different actions" in clash.output
+
+
+def test_cli_table_shows_the_ledger_and_csv_keeps_its_columns(tintern, tintern_dir) -> None:
+    store, _ = tintern
+    text = _action(store, *LAND_MINE)
+    table = _cli(tintern_dir[0], "actions", "--status", "done").stdout.splitlines()
+    (line,) = [x for x in table if "contact them again" in x]
+    cells = line.split()
+    assert "done" in cells and "2019-06-24" in cells
+    csv = _cli(tintern_dir[0], "actions", "--status", "done", "--format", "csv").stdout
+    assert csv.splitlines()[0].endswith("meeting_title,document") and text in csv

@@ -27,10 +27,35 @@ PLANTED = (
     'A1\t=HYPERLINK("http://evil") check the verges\tClerk\t31 January 2025\n'
 )
 """Three dated actions in January 2025, one a spreadsheet formula."""
+FOLLOW_UP = (
+    "Minutes of a meeting of Testham Parish Council held on 3 February 2025\n\n"
+    "Present: Cllr Ann Hoskins (Chair), Cllr Bob Evans\n\n"
+    "1. Matters arising\n\n"
+    "Highways have now repaired the potholes on Mill Lane after the Clerk wrote to them.\n\n"
+    "A1: check the verges – ongoing.\n\n"
+    "2. Traffic\n\n"
+    "The county traffic survey was presented: counts were taken at the school, the church, "
+    "the recreation ground, the village hall, the garage and the bus shelter over two weeks "
+    "in late January, with lorries, vans, cars, tractors, cyclists and walkers recorded "
+    "separately. Parking near the shop, verge damage by delivery drivers, the narrow bridge, "
+    "the footpath to the station, the bus timetable, street lighting near the pub, hedge "
+    "cutting, drainage on the common, litter near the bins, dog fouling on the playing field, "
+    "noise from the quarry, the new housing estate, the signs near the school and speeding "
+    "through Testham at night were all mentioned by residents, who would like a further "
+    "survey in spring, a meeting with the police, another with the bus company and a "
+    "newsletter article on road safety. Also raised: overhanging trees on Church Walk, a "
+    "blocked culvert by the ford, potholed lay-bys, faded white lines, a missing grit bin, "
+    "broken benches and the stile near Old Farm.\n"
+)
+"""The next meeting: the potholes repaired (done), the verges carried on by their reference
+(updated), and speeding in Testham named in passing in a long paragraph (a possible
+follow-up only)."""
 
 
-def build_data(root: Path) -> Path:
-    """A data directory: the corpus, two Tintern meetings and the planted minutes."""
+def build_data(root: Path, follow_up: bool = False) -> Path:
+    """A data directory: the corpus, two Tintern meetings and the planted minutes (with
+    `follow_up`, also the next Testham meeting, linked by the ledger)."""
+    from kg.ledger import link_store
     from kg.pipeline import ingest_paths
     from kg.store import Store
 
@@ -41,16 +66,19 @@ def build_data(root: Path) -> Path:
     for name in TINTERN:
         shutil.copy(DATA / "tintern_series" / name, src / name)
     (src / "testham_pc_minutes_2025-01-06.txt").write_text(PLANTED, encoding="utf-8")
+    if follow_up:
+        (src / "testham_pc_minutes_2025-02-03.txt").write_text(FOLLOW_UP, encoding="utf-8")
     data = root / "data"
     with Store(data) as store:
         report = ingest_paths([src], store)
-    assert report.ok, report.failed
+        assert report.ok, report.failed
+        link_store(store)
     return data
 
 
 @pytest.fixture(scope="module")
 def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_data(tmp_path_factory.mktemp("tracker"))
+    return build_data(tmp_path_factory.mktemp("tracker"), follow_up=True)
 
 
 @pytest.fixture
@@ -89,7 +117,8 @@ def test_json_shape(client) -> None:
         "action", "kind", "text", "owner", "owner_name", "owner_id", "owner_url", "owed_to",
         "owed_to_name", "owed_to_id", "owed_to_url", "due", "due_date", "status",
         "recorded_status", "ref", "meeting", "meeting_date", "meeting_title", "meeting_url",
-        "body", "span", "page", "paragraph", "source_url",
+        "body", "span", "page", "paragraph", "source_url", "follow_ups", "confidence",
+        "status_evidence", "possible_follow_up",
     }  # fmt: skip
     assert "document" not in row  # no server paths in the API
     # the same data as .json and by Accept
@@ -167,7 +196,13 @@ def test_overdue_needs_a_past_due_date(client) -> None:
         {"TESTING": True, "DATA": client.application.config["DATA"], "TODAY": "2025-02-01"}
     )
     rows = later.test_client().get("/api/actions", query_string={"body": "testham"}).json["actions"]
-    assert {r["status"] for r in rows} == {"overdue"}
+    # past due, unless the next meeting reported it done; "updated" (reported on, still
+    # open) can be overdue too
+    assert sorted((r["text"][:20], r["status"]) for r in rows) == [
+        ('=HYPERLINK("http://e', "overdue"),
+        ("Cllr Evans will repo", "overdue"),
+        ("The Clerk to write t", "done"),
+    ]
 
 
 def test_sorts(client) -> None:
@@ -207,10 +242,11 @@ def test_csv_download(client) -> None:
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == [
         "meeting_date", "body", "kind", "owner", "owed_to", "text", "due", "due_date",
-        "status", "ref", "meeting_title", "source_url", "action",
+        "status", "follow_ups", "last_follow_up", "confidence", "evidence_url",
+        "possible_follow_up_url", "ref", "meeting_title", "source_url", "action",
     ]  # fmt: skip
     assert len(rows) - 1 == client.get("/api/actions?owner=clerk").json["total"]
-    assert all(r[11].startswith("http://localhost/meeting/") for r in rows[1:])
+    assert all(r[16].startswith("http://localhost/meeting/") for r in rows[1:])
     html = client.get("/actions?owner=clerk").get_data(as_text=True)
     assert 'href="/actions.csv?owner=clerk"' in html
 
@@ -291,3 +327,73 @@ def test_actions_query_keeps_its_cli_columns() -> None:
     query = actions_query(owner="x")
     assert "SELECT ?action (SAMPLE(?kind_) AS ?kind)" in query and "LIMIT" not in query
     assert "?total" in actions_query(limit=5) and "?state" in actions_query(detail=True)
+
+
+def _testham(client, **params) -> dict[str, dict]:
+    return {r["text"][:20]: r for r in actions(client, body="testham", **params)}
+
+
+def test_status_is_what_the_next_meeting_reported_with_a_link_to_the_paragraph(client) -> None:
+    rows = _testham(client)
+    potholes = rows["The Clerk to write t"]
+    assert (potholes["status"], potholes["recorded_status"]) == ("done", "open")
+    assert potholes["follow_ups"] == 1 and potholes["confidence"] >= 0.6
+    evidence = potholes["status_evidence"]
+    assert evidence["date"] == "2025-02-03" and evidence["status"] == "done"
+    assert re.fullmatch(r"/meeting/testham-parish-council-2025-02-03#p-\d+", evidence["url"])
+    # the link lands on the paragraph that says so
+    page = client.get(evidence["url"].split("#")[0]).get_data(as_text=True)
+    anchor = evidence["url"].split("#")[1]
+    assert f'id="{anchor}"' in page
+    at = page.index(f'id="{anchor}"')
+    assert "Highways have now repaired the potholes" in page[at : at + 600]
+    verges = rows['=HYPERLINK("http://e']
+    assert (verges["status"], verges["status_evidence"]["confidence"]) == ("updated", 0.95)
+    html = client.get("/actions", query_string={"body": "testham"}).get_data(as_text=True)
+    assert '<strong class="tag done">done</strong>' in html
+    assert f'Reported done at <a href="{evidence["url"]}">2025-02-03' in html
+    assert '<strong class="tag updated">updated</strong>' in html
+    assert "confidence 0.95" in html and "confidence 0.90" in html
+
+
+def test_a_weak_match_is_a_possible_follow_up_never_the_status(client) -> None:
+    speeding = _testham(client)["Cllr Evans will repo"]
+    assert speeding["status"] == "open" and speeding["status_evidence"] is None
+    possible = speeding["possible_follow_up"]
+    assert possible["date"] == "2025-02-03" and 0.4 <= possible["confidence"] < 0.6
+    assert speeding["follow_ups"] == 0 and speeding["confidence"] is None
+    html = client.get("/actions", query_string={"owner": "Evans", "body": "testham"})
+    text = html.get_data(as_text=True)
+    assert '<strong class="tag open">open</strong>' in text
+    assert f'Possible follow-up at <a href="{possible["url"]}">2025-02-03' in text
+    assert "not confirmed" in text and "Reported" not in text
+    # filtering by status follows the ledger, and a possible follow-up changes nothing
+    assert list(_testham(client, status="done")) == ["The Clerk to write t"]
+    assert list(_testham(client, status="updated")) == ['=HYPERLINK("http://e']
+    assert list(_testham(client, status="open")) == ["Cllr Evans will repo"]
+
+
+def test_overdue_follows_the_ledger_over_real_http(data_dir: Path) -> None:
+    from urllib.request import urlopen
+
+    from tests.web.browser import live_server
+
+    app = create_app({"DATA": str(data_dir), "TODAY": "2025-02-10"})
+    with live_server(app) as base:
+        with urlopen(f"{base}/api/actions?body=testham&status=overdue") as r:
+            import json
+
+            overdue = json.load(r)["actions"]
+        # open and updated actions past due; the one reported done is not overdue
+        assert sorted(a["text"][:20] for a in overdue) == [
+            '=HYPERLINK("http://e',
+            "Cllr Evans will repo",
+        ]
+        with urlopen(f"{base}/actions.csv?body=testham&status=done") as r:
+            rows = list(csv.DictReader(io.StringIO(r.read().decode("utf-8"))))
+        assert [(x["status"], x["last_follow_up"], x["confidence"]) for x in rows] == [
+            ("done", "2025-02-03", "0.9")
+        ]
+        assert rows[0]["evidence_url"].startswith(f"{base}/meeting/testham-parish-council-2025-02")
+        with urlopen(rows[0]["evidence_url"]) as r:
+            assert "Highways have now repaired the potholes" in r.read().decode("utf-8")

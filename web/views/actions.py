@@ -36,6 +36,11 @@ CSV_COLUMNS = [
     "due",
     "due_date",
     "status",
+    "follow_ups",
+    "last_follow_up",
+    "confidence",
+    "evidence_url",
+    "possible_follow_up_url",
     "ref",
     "meeting_title",
     "source_url",
@@ -126,7 +131,14 @@ def tracker_csv() -> Response:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for row in tracker_rows(data.store(), filters, today=today()):
-        row = {**row, "source_url": root + row["source_url"] if row["source_url"] else ""}
+        evidence, possible = row["status_evidence"] or {}, row["possible_follow_up"] or {}
+        row = {
+            **row,
+            "source_url": root + row["source_url"] if row["source_url"] else "",
+            "last_follow_up": evidence.get("date"),
+            "evidence_url": root + evidence["url"] if evidence.get("url") else "",
+            "possible_follow_up_url": root + possible["url"] if possible.get("url") else "",
+        }
         writer.writerow([csv_cell(row.get(c)) for c in CSV_COLUMNS])
     return Response(
         out.getvalue(),
