@@ -14,7 +14,7 @@ re-linking never touches what was extracted. Each link is a node::
 
     <{BASE}followup/{action}--{meeting}> a gkg:FollowUp ;
         gkg:followUpOf <action> ; gkg:atMeeting <later meeting> ;
-        gkg:evidence <paragraph> ; gkg:evidenceKind "ref" | "minute" | "text" | "repeated" ;
+        gkg:evidence <paragraph> ; gkg:evidenceKind "ref" | "minute" | "item" | "text" | "repeated" ;
         gkg:confidence 0.95 ; gkg:reportedStatus gkg:StatusDone .
 
 plus ``<action> gkg:followedUpAt <meeting>`` when the confidence reaches CONFIDENT,
@@ -225,7 +225,7 @@ class Link:
     meeting: str
     date: str
     evidence: str  # the paragraph's IRI
-    kind: str  # "ref" | "minute" | "text" | "repeated"
+    kind: str  # "ref" | "minute" | "item" (one item of an action list) | "text" | "repeated"
     confidence: float
     status: str  # "done" | "updated" | "dropped" | "superseded"
 
