@@ -370,16 +370,43 @@ ENTITY_FEED_KINDS = ("person", "org", "place", "topic")
 """Entity types (the IRI path segment) `entity_feed_query` answers for."""
 
 
+def _same_person(e: str) -> list[str]:
+    """Patterns binding ?who to each node of the person `e` (kg.identity: alias
+    owl:sameAs canonical): itself, its aliases, its canonical node, and the canonical
+    node's other aliases, one pattern per case, each starting from `e`.
+
+    One UNION branch per case: a property path (sameAs|^sameAs)* or a subquery for
+    ?who is joined after the statements of every speaker on oxigraph, hundreds of
+    times slower."""
+    same = f"<{_OWL_SAME_AS}>"
+    return [
+        f"VALUES ?who {{ {e} }}",
+        f"?who {same} {e} .",
+        f"{e} {same} ?who .",
+        f"{e} {same} ?canon_ . ?who {same} ?canon_ . FILTER(?who != {e})",
+    ]
+
+
 def entity_feed_query(iri: str, kind: str, limit: int = 50) -> str:
-    """The newest parts about an entity, for its feed: one row per part, newest meeting
-    first, after a first row (part unbound) carrying the entity's `label`.
+    """The newest parts about an entity, for its feed: a first row (part unbound)
+    carrying the entity's `label` (unbound: nothing has that IRI as a name), then one
+    row per part, newest meeting first, at most `limit` of them.
 
-    A person: the statements they made and the actions they own or are owed. A place,
-    topic or organisation: the paragraphs that mention it.
+    A person: the statements they made and the actions they own or are owed, under any
+    of their nodes (kg.identity: alias owl:sameAs canonical). A place, topic or
+    organisation: the paragraphs that mention it; a topic also the meetings that had it
+    as a subject (kind and part "meeting", role "discussed").
 
-    Columns: label, part, kind ("statement", "action", "commitment", "paragraph"),
-    role ("spoke", "owner", "owed", "mentioned"), text, meeting, meeting_date,
-    meeting_title, body, start, end, order (a paragraph's gkg:order).
+    Fast on a large store: the parts are found from the entity's IRI (each in its own
+    document graph, whose meeting is one prov:wasDerivedFrom away), only the newest
+    `limit` are kept, and only those are then looked up (text, spans, meeting title).
+    A part reached two ways (an action the person owns and is owed) comes once per
+    way; the caller keeps the first.
+
+    Columns: label, part, kind ("statement", "action", "commitment", "paragraph",
+    "meeting"), role ("spoke", "owner", "owed", "mentioned", "discussed"), text,
+    meeting, meeting_date, meeting_title, body, start, end, order (a paragraph's
+    gkg:order).
 
     Raises:
         ValueError: a kind not in ENTITY_FEED_KINDS, or an IRI that is not one.
@@ -387,45 +414,53 @@ def entity_feed_query(iri: str, kind: str, limit: int = 50) -> str:
     if kind not in ENTITY_FEED_KINDS:
         raise ValueError(f"unknown kind {kind!r}; use one of {', '.join(ENTITY_FEED_KINDS)}")
     e = str(NamedNode(iri))
+    # in each branch: a join after the UNION is done once per meeting of the store
+    meeting = "?meeting prov:wasDerivedFrom ?g . OPTIONAL { ?meeting dcterms:date ?meeting_date }"
     if kind == "person":
-        # the person's other nodes too (kg.identity: alias owl:sameAs canonical)
-        same = f"/<{_OWL_SAME_AS}>?/^<{_OWL_SAME_AS}>?"
-        parts = (
-            f'{{ ?part gkg:speaker{same} {e} ; a gkg:Statement . BIND("spoke" AS ?role) }}'
-            f' UNION {{ ?part gkg:owner{same} {e} ; a gkg:Action . BIND("owner" AS ?role) }}'
-            f' UNION {{ ?part gkg:owedTo{same} {e} ; a gkg:Action . BIND("owed" AS ?role) }}'
-        )
+        branches = [
+            f'{{ {who} GRAPH ?g {{ ?part {prop} ?who ; a {cls} }} {meeting} BIND("{role}" AS ?role) }}'
+            for prop, cls, role in (
+                ("gkg:speaker", "gkg:Statement", "spoke"),
+                ("gkg:owner", "gkg:Action", "owner"),
+                ("gkg:owedTo", "gkg:Action", "owed"),
+            )
+            for who in _same_person(e)
+        ]
     else:
-        parts = f'?part gkg:mentions {e} ; a gkg:Paragraph . BIND("mentioned" AS ?role)'
+        branches = [
+            f"{{ GRAPH ?g {{ ?part gkg:mentions {e} ; a gkg:Paragraph }} {meeting}"
+            ' BIND("mentioned" AS ?role) }'
+        ]
+        if kind == "topic":
+            branches.append(
+                f"{{ ?part dcterms:subject {e} ; a gkg:Meeting . BIND(?part AS ?meeting)"
+                ' OPTIONAL { ?meeting dcterms:date ?meeting_date } BIND("discussed" AS ?role) }'
+            )
+    found = "\n      UNION ".join(branches)
+    # no aggregate in the subquery: its ?part and ?meeting are then known to be
+    # bound, and the lookups after it start from them (not from every title in the store)
     return f"""{prefix_block()}
 SELECT ?label ?part ?kind ?role ?text ?meeting ?meeting_date ?meeting_title ?body
        ?start ?end ?order
 WHERE {{
   {{ SELECT (SAMPLE(?l) AS ?label) WHERE {{ {e} foaf:name|skos:prefLabel ?l }} }}
-  OPTIONAL {{ {{
-    SELECT ?part (SAMPLE(?k) AS ?kind) (SAMPLE(?r) AS ?role) (SAMPLE(?t) AS ?text)
-           (SAMPLE(?m) AS ?meeting) (MAX(?d) AS ?meeting_date) (SAMPLE(?mt) AS ?meeting_title)
-           (SAMPLE(?b) AS ?body) (MIN(?s) AS ?start) (MIN(?en) AS ?end) (MIN(?o) AS ?order)
-    WHERE {{
-      {{ SELECT ?part ?role WHERE {{ {parts} }} }}
-      BIND(?role AS ?r)
-      ?part gkg:text ?t .
-      BIND(IF(EXISTS {{ ?part a gkg:Commitment }}, "commitment",
-           IF(EXISTS {{ ?part a gkg:Action }}, "action",
-           IF(EXISTS {{ ?part a gkg:Statement }}, "statement", "paragraph"))) AS ?k)
-      ?part (dcterms:isPartOf)+ ?m . ?m a gkg:Meeting .
-      OPTIONAL {{ ?m dcterms:date ?d }}
-      OPTIONAL {{ ?m dcterms:title ?mt }}
-      OPTIONAL {{ ?m schema:organizer/skos:prefLabel ?b }}
-      OPTIONAL {{ ?part gkg:spanStart ?s }} OPTIONAL {{ ?part gkg:spanEnd ?en }}
-      OPTIONAL {{ ?part gkg:order ?o }}
-    }}
-    GROUP BY ?part
-    ORDER BY DESC(?meeting_date) ?part
-    LIMIT {max(0, int(limit))}
-  }} }}
+  UNION
+  {{
+    {{ SELECT DISTINCT ?part ?role ?meeting ?meeting_date WHERE {{
+      {found}
+    }} ORDER BY DESC(?meeting_date) ?part ?role LIMIT {max(0, int(limit))} }}
+    OPTIONAL {{ ?part gkg:text ?text }}
+    BIND(IF(?role = "mentioned", "paragraph", IF(?role = "spoke", "statement",
+         IF(?role = "discussed", "meeting",
+         IF(EXISTS {{ ?part a gkg:Commitment }}, "commitment", "action")))) AS ?kind)
+    OPTIONAL {{ ?meeting dcterms:title ?meeting_title }}
+    OPTIONAL {{ ?meeting schema:organizer/skos:prefLabel ?body }}
+    OPTIONAL {{ ?part gkg:spanStart ?start }}
+    OPTIONAL {{ ?part gkg:spanEnd ?end }}
+    OPTIONAL {{ ?part gkg:order ?order }}
+  }}
 }}
-ORDER BY DESC(?meeting_date) ?part
+ORDER BY BOUND(?part) DESC(?meeting_date) ?part ?role
 """
 
 

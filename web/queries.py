@@ -352,15 +352,26 @@ def agent_actions_query(agent: str, role: str, limit: int = 200, offset: int = 0
 
 
 def _actions_with_meeting(pattern: str, limit: int, extra: str = "", offset: int = 0) -> str:
+    """The actions `pattern` finds in their document graphs (and `extra`, a pattern on
+    ?action), newest meeting first: `limit` of them from `offset`, and only those looked
+    up (text, owner, due, ...).
+
+    The subquery has no aggregate and no OPTIONAL leaving ?action, ?g or ?m unbound,
+    so the lookups after it start from its rows, not from the whole store."""
     return _q(
         f"""SELECT {_ACTION_COLUMNS} (SAMPLE(?m) AS ?meeting) (SAMPLE(?md) AS ?date)
        (SAMPLE(?mt) AS ?title) (SAMPLE(?g) AS ?document)
 WHERE {{
-  GRAPH ?g {{ {pattern} ?action a gkg:Action . {_ACTION_PARTS.format()} }}
-  OPTIONAL {{ ?action gkg:raisedAt ?m . OPTIONAL {{ ?m dcterms:date ?md }}
-    OPTIONAL {{ ?m dcterms:title ?mt }} }}
-  {extra}
-}} GROUP BY ?action ORDER BY DESC(?date) ?start ?action LIMIT {int(limit)} OFFSET {int(offset)}
+  {{ SELECT DISTINCT ?action ?g ?m ?md ?s0 WHERE {{
+    GRAPH ?g {{ {pattern} ?action a gkg:Action }}
+    {extra}
+    ?action gkg:raisedAt ?m .
+    OPTIONAL {{ ?m dcterms:date ?md }}
+    OPTIONAL {{ ?action gkg:spanStart ?s0 }}
+  }} ORDER BY DESC(?md) ?s0 ?action LIMIT {int(limit)} OFFSET {int(offset)} }}
+  {_ACTION_PARTS.format()}
+  OPTIONAL {{ ?m dcterms:title ?mt }}
+}} GROUP BY ?action ORDER BY DESC(?date) ?start ?action
 """
     )
 
@@ -403,38 +414,47 @@ def mentions_timeline_query(node: str) -> str:
     )
 
 
-def mentioning_paragraphs_query(node: str, limit: int = 50) -> str:
-    """The latest paragraphs that mention a node: paragraph, text, order, meeting, date,
-    title, document."""
+def mentioning_paragraphs_query(node: str, limit: int = 50, offset: int = 0) -> str:
+    """The latest paragraphs that mention a node (`limit` from `offset`): paragraph,
+    text, order, meeting, date, title, document.
+
+    The newest are picked first (paragraph, document, meeting, date: no OPTIONAL
+    that could leave them unbound), then only those are looked up."""
     return _q(
-        f"""SELECT ?paragraph ?text ?order ?meeting ?date ?title ?document WHERE {{
-  GRAPH ?document {{ ?paragraph gkg:mentions {iri(node)} ; a gkg:Paragraph ; gkg:text ?text ;
-    gkg:order ?order }}
-  OPTIONAL {{ ?meeting prov:wasDerivedFrom ?document .
-    OPTIONAL {{ ?meeting dcterms:date ?date }} OPTIONAL {{ ?meeting dcterms:title ?title }} }}
-}} ORDER BY DESC(?date) ?order LIMIT {int(limit)}
+        f"""SELECT ?paragraph (SAMPLE(?t) AS ?text) (SAMPLE(?o) AS ?order) ?meeting ?date
+       (SAMPLE(?ti) AS ?title) ?document
+WHERE {{
+  {{ SELECT DISTINCT ?paragraph ?document ?meeting ?date WHERE {{
+    GRAPH ?document {{ ?paragraph gkg:mentions {iri(node)} ; a gkg:Paragraph }}
+    ?meeting prov:wasDerivedFrom ?document .
+    OPTIONAL {{ ?meeting dcterms:date ?date }}
+  }} ORDER BY DESC(?date) ?meeting ?paragraph LIMIT {int(limit)} OFFSET {int(offset)} }}
+  GRAPH ?document {{ ?paragraph gkg:text ?t ; gkg:order ?o }}
+  OPTIONAL {{ ?meeting dcterms:title ?ti }}
+}} GROUP BY ?paragraph ?meeting ?date ?document ORDER BY DESC(?date) ?meeting ?order
 """
     )
 
 
 def mentioning_actions_query(node: str, *, open_only: bool = True, limit: int = 100) -> str:
     """Actions that mention a node (open ones only by default), newest meeting first."""
-    extra = f"FILTER(?st = <{STATUS_OPEN}>)" if open_only else ""
+    extra = f"?action gkg:status <{STATUS_OPEN}> ." if open_only else ""
     return _actions_with_meeting(f"?action gkg:mentions {iri(node)} .", limit, extra)
 
 
-def topic_meetings_query(topic: str, limit: int = 200) -> str:
-    """Meetings and agenda items with the topic as subject: meeting, date, title, items."""
+def topic_meetings_query(topic: str, limit: int = 200, offset: int = 0) -> str:
+    """Meetings and agenda items with the topic as subject: meeting, date, title, items
+    (newest first, `limit` from `offset`)."""
     t = iri(topic)
     return _q(
-        f"""SELECT ?meeting (SAMPLE(?d) AS ?date) (SAMPLE(?ti) AS ?title)
-       (COUNT(DISTINCT ?item) AS ?items)
-WHERE {{
-  {{ ?meeting dcterms:subject {t} ; a gkg:Meeting }}
-  UNION {{ ?item dcterms:subject {t} ; a gkg:AgendaItem . GRAPH ?g {{ ?item a gkg:AgendaItem }}
-    ?meeting prov:wasDerivedFrom ?g }}
-  OPTIONAL {{ ?meeting dcterms:date ?d }} OPTIONAL {{ ?meeting dcterms:title ?ti }}
-}} GROUP BY ?meeting ORDER BY DESC(?date) LIMIT {int(limit)}
+        f"""SELECT ?meeting ?date (SAMPLE(?ti) AS ?title) ?items WHERE {{
+  {{ SELECT ?meeting (SAMPLE(?d) AS ?date) (COUNT(DISTINCT ?item) AS ?items) WHERE {{
+    {{ ?meeting dcterms:subject {t} ; a gkg:Meeting . OPTIONAL {{ ?meeting dcterms:date ?d }} }}
+    UNION {{ ?item dcterms:subject {t} ; a gkg:AgendaItem . GRAPH ?g {{ ?item a gkg:AgendaItem }}
+      ?meeting prov:wasDerivedFrom ?g . OPTIONAL {{ ?meeting dcterms:date ?d }} }}
+  }} GROUP BY ?meeting ORDER BY DESC(?date) ?meeting LIMIT {int(limit)} OFFSET {int(offset)} }}
+  OPTIONAL {{ ?meeting dcterms:title ?ti }}
+}} GROUP BY ?meeting ?date ?items ORDER BY DESC(?date) ?meeting
 """
     )
 

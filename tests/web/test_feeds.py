@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -121,8 +122,41 @@ def test_entity_feeds(client) -> None:
         e["title"].startswith("Testham Parish Council 2025-01-06: Bob Evans") for e in person
     )
     topic = entries(atom(client, "/id/topic/potholes.atom"))
-    assert topic and all("#p-" in e["link"] for e in topic)
+    paragraphs = [e for e in topic if "/paragraph/" in e["id"]]
+    assert paragraphs and all("#p-" in e["link"] for e in paragraphs)
     assert all("otholes" in e["summary"] for e in topic)
+    dates = [e["updated"] for e in topic]
+    assert dates == sorted(dates, reverse=True)  # newest first
+
+
+def test_topic_feed_has_its_mentions_and_meetings(client) -> None:
+    """A topic's feed is never empty when the minutes mention it, and also lists the
+    meetings that had it as a subject, linked to their pages."""
+    page = client.get("/api/id/topic/potholes").get_json()
+    feed = entries(atom(client, "/id/topic/potholes.atom"))
+    mentioned = {p["iri"] for p in page["paragraphs"]}
+    assert mentioned and mentioned <= {e["id"] for e in feed}
+    for p in page["paragraphs"]:
+        link = urlsplit(next(e for e in feed if e["id"] == p["iri"])["link"])
+        page_url = urlsplit(p["url"])
+        assert (link.path, link.fragment) == (page_url.path, page_url.fragment)
+    meetings = [e for e in feed if "/meeting/" in e["id"]]
+    assert page["meetings"] and meetings
+    assert {m["iri"] for m in page["meetings"]} <= {e["id"] for e in meetings}
+    assert all("Potholes was a subject of" in e["summary"] for e in meetings)
+    assert all(re.search(r"^http://localhost/meeting/[a-z0-9-]+$", e["link"]) for e in meetings)
+
+
+def test_entity_feed_keeps_the_newest_items(data_dir: Path) -> None:
+    app = create_app({"TESTING": True, "DATA": str(data_dir), "FEED_ITEMS": 3})
+    feed = entries(atom(app.test_client(), "/id/topic/potholes.atom"))
+    everything = entries(atom(client_for(data_dir), "/id/topic/potholes.atom"))
+    assert len(everything) > 3 and len(feed) == 3
+    assert [e["updated"] for e in feed] == [e["updated"] for e in everything[:3]]
+
+
+def client_for(data_dir: Path):
+    return create_app({"TESTING": True, "DATA": str(data_dir)}).test_client()
 
 
 @pytest.mark.parametrize(
@@ -146,15 +180,40 @@ def test_ics_parses_with_icalendar(client) -> None:
     assert cal["VERSION"] == "2.0" and cal["PRODID"]
     events = cal.walk("VEVENT")
     dues = {e.decoded("DTSTART").isoformat() for e in events}
-    assert {"2014-10-20", "2025-01-10", "2025-01-20", "2025-01-31"} <= dues
+    # open actions due from 60 days before today (2025-01-01) on; not one due in 2014
+    assert {"2025-01-10", "2025-01-20", "2025-01-31"} <= dues
+    assert min(dues) >= "2024-11-02"
+    assert "2024-11-02" in str(cal["X-WR-CALDESC"])
     verges = [e for e in events if "verges" in str(e["SUMMARY"])]
     assert len(verges) == 1
     assert str(verges[0]["DESCRIPTION"]).startswith('=HYPERLINK("http://evil") check the verges. ')
     assert str(verges[0]["URL"]).startswith(
         "http://localhost/meeting/testham-parish-council-2025-01-06?hl="
     )
-    api = client.get("/api/actions?per_page=100").json["actions"]
-    assert len(events) == sum(1 for a in api if a["due_date"])
+    api = client.get("/api/actions?per_page=100&due_after=2024-11-02").json["actions"]
+    expected = {a["action"] for a in api if a["status"] in ("open", "updated", "overdue")}
+    assert expected and len(events) == len(expected)
+
+
+def test_ics_explicit_filters_reach_back_and_cap(client, monkeypatch) -> None:
+    import icalendar
+
+    from web.views import feeds
+
+    def dues(url: str) -> list[str]:
+        cal = icalendar.Calendar.from_ical(client.get(url).data)
+        return [e.decoded("DTSTART").isoformat() for e in cal.walk("VEVENT")]
+
+    # an explicit due_after (and status) reaches further back than the default window
+    assert "2014-10-20" in dues("/actions.ics?due_after=2014-01-01")
+    api = client.get("/api/actions?per_page=100&status=done").json["actions"]
+    done = sorted(a["due_date"] for a in api if a["due_date"])
+    assert dues("/actions.ics?status=done&due_after=2000-01-01") == done
+    # at most ICS_MAX_EVENTS, the soonest due kept
+    every = dues("/actions.ics?due_after=2000-01-01")
+    monkeypatch.setattr(feeds, "ICS_MAX_EVENTS", 2)
+    capped = dues("/actions.ics?due_after=2000-01-01&due_before=2099-12-31")
+    assert len(every) > 2 and capped == every[:2]
 
 
 def test_ics_raw_format(client) -> None:

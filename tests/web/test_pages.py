@@ -458,3 +458,32 @@ def test_meetings_list_is_newest_first_and_pages(client):
     latest = client.get("/?format=json").get_json()["latest_meetings"]
     assert [m["url"] for m in latest] == [m["url"] for m in data["meetings"][:5]]
     assert client.get("/meetings.json?page=999").get_json()["meetings"] == []
+
+
+@pytest.mark.parametrize("url", ["/api/id/place/hindlip", "/api/id/topic/domestic-abuse"])
+def test_latest_mentions_are_newest_first_and_capped(client, monkeypatch, url):
+    """The latest mentions are the newest paragraphs, at most MENTIONS of them, while
+    the timeline still counts every mention, and every mention links to its paragraph."""
+    from web.views import entities
+
+    everything = client.get(url).get_json()
+    paragraphs = everything["paragraphs"]
+    assert paragraphs and len(paragraphs) <= entities.MENTIONS
+    dates = [p["meeting"]["date"] for p in paragraphs]
+    assert dates == sorted(dates, reverse=True)
+    assert sum(t["count"] for t in everything["timeline"]) >= len(paragraphs)
+    for p in paragraphs:
+        page = client.get(p["url"].split("#")[0]).get_data(as_text=True)
+        assert f'id="{p["url"].split("#")[1]}"' in page
+
+    monkeypatch.setattr(entities, "MENTIONS", 1)
+    capped = client.get(url).get_json()
+    assert [p["iri"] for p in capped["paragraphs"]] == [paragraphs[0]["iri"]]
+    assert capped["timeline"] == everything["timeline"]
+
+
+def test_topic_meetings_newest_first(client):
+    meetings = client.get("/api/id/topic/domestic-abuse").get_json()["meetings"]
+    dates = [m["date"] for m in meetings]
+    assert meetings and dates == sorted(dates, reverse=True)
+    assert all(m["url"].startswith("/meeting/") for m in meetings)

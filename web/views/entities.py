@@ -422,13 +422,25 @@ def _organisation(node: str) -> dict[str, Any]:
     }
 
 
+MENTIONS = 50
+"""How many of the latest mentioning paragraphs a place, topic or organisation page
+lists (the search link finds the rest)."""
+
+
 def _mentions(node: str) -> dict[str, Any]:
-    """Mentions over time (per meeting date) and the latest mentioning paragraphs."""
-    timeline = [
-        {"date": r["date"], "count": to_int(r["n"]) or 0}
-        for r in select(Q.mentions_timeline_query(node))
-    ]
-    rows = select(Q.mentioning_paragraphs_query(node))
+    """Mentions over time (per meeting date) and the latest mentioning paragraphs.
+
+    The timeline counts every mention of the node, so it is worked out once per opened
+    store (web.data.memo); the paragraphs are the newest MENTIONS only."""
+
+    def count() -> list[dict[str, Any]]:
+        return [
+            {"date": r["date"], "count": to_int(r["n"]) or 0}
+            for r in select(Q.mentions_timeline_query(node))
+        ]
+
+    timeline = data.memo(("mentions_timeline", node), count)
+    rows = select(Q.mentioning_paragraphs_query(node, limit=MENTIONS))
     many = many_documents([str(r["meeting"]) for r in rows if r["meeting"]])
     paragraphs = [
         {

@@ -16,7 +16,7 @@ from flask import Blueprint, Response, abort, current_app, request
 from kg import iris
 from kg.queries import ENTITY_FEED_KINDS, entity_feed_query, paragraphs_query
 from web import data
-from web.tracker import DUE_SOON_DAYS, all_rows, due_soon, entity_path, source_path
+from web.tracker import DUE_SOON_DAYS, Filters, all_rows, due_soon, entity_path, source_path
 from web.views.actions import filters_from_request, today
 
 bp = Blueprint("feeds", __name__)
@@ -182,8 +182,9 @@ def fold(line: str) -> str:
     return "\r\n".join(out) + "\r\n"
 
 
-def calendar(name: str, events: Iterable[dict[str, str]]) -> str:
-    """A VCALENDAR of all-day VEVENTs (uid, start YYYY-MM-DD, summary, description, url)."""
+def calendar(name: str, events: Iterable[dict[str, str]], description: str = "") -> str:
+    """A VCALENDAR of all-day VEVENTs (uid, start YYYY-MM-DD, summary, description, url);
+    `description` says what the calendar holds (X-WR-CALDESC)."""
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     lines = [
         "BEGIN:VCALENDAR",
@@ -193,6 +194,8 @@ def calendar(name: str, events: Iterable[dict[str, str]]) -> str:
         "METHOD:PUBLISH",
         f"X-WR-CALNAME:{ical_text(name)}",
     ]
+    if description:
+        lines.append(f"X-WR-CALDESC:{ical_text(description)}")
     for ev in events:
         start = dt.date.fromisoformat(ev["start"])
         lines += [
@@ -211,24 +214,86 @@ def calendar(name: str, events: Iterable[dict[str, str]]) -> str:
     return "".join(fold(line) for line in lines)
 
 
+ICS_PAST_DAYS = 60
+"""How far back /actions.ics goes by default: actions due up to this many days ago."""
+ICS_MAX_EVENTS = 500
+"""At most this many events in /actions.ics: the soonest due from its first day on."""
+ICS_STATES = ("open", "updated", "overdue")
+"""What /actions.ics holds unless `status=` says otherwise: actions not done yet."""
+
+
+def ics_window(filters: Filters, now: str) -> tuple[str, tuple[str, ...]]:
+    """The first due day and the states /actions.ics holds for these filters: from
+    ICS_PAST_DAYS before `now` (an explicit due_after instead), open or updated (an
+    explicit status instead)."""
+    floor = (dt.date.fromisoformat(now) - dt.timedelta(days=ICS_PAST_DAYS)).isoformat()
+    states = (filters.status,) if filters.status else ICS_STATES
+    return filters.due_after or floor, states
+
+
+def ics_rows(store: Any, filters: Filters, now: str) -> list[dict[str, Any]]:
+    """The actions /actions.ics holds: those of `ics_window`, soonest due first, at most
+    ICS_MAX_EVENTS of them.
+
+    One tracker question (the filters from the first due day on, soonest due first);
+    only the first rows of its answer get their paragraphs and follow-ups looked up,
+    more only while done or dropped ones crowd out the open ones. A calendar of every
+    dated action in a large store was megabytes and took seconds."""
+    after, states = ics_window(filters, now)
+    window = replace(filters, due_after=after, sort="due")
+    limit = ICS_MAX_EVENTS
+    while True:
+        rows = all_rows(store, window, today=now, limit=limit)
+        found: dict[str, dict[str, Any]] = {}
+        for row in rows:
+            if row["due_date"] and row["status"] in states:
+                found.setdefault(str(row["action"]), row)
+        if len(found) >= ICS_MAX_EVENTS or len(rows) < limit:
+            return list(found.values())[:ICS_MAX_EVENTS]
+        limit *= 2
+
+
+def _ics_description(filters: Filters, now: str, events: int) -> str:
+    after, states = ics_window(filters, now)
+    which = " or ".join(states)
+    text = (
+        f"The due dates of {which} actions due on or after {after}"
+        f" (the soonest {ICS_MAX_EVENTS} at most; {events} here)"
+    )
+    args = {k: v for k, v in filters.args().items() if k not in ("status", "due_after", "sort")}
+    if args:
+        text += ", " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in sorted(args.items()))
+    return text + "."
+
+
 @bp.get("/actions.ics")
 def actions_ics() -> Response:
-    """The due dates of the actions the filters allow, as all-day events."""
-    filters = filters_from_request()
+    """The due dates of the actions the filters allow, as all-day events: by default the
+    open and updated actions due from ICS_PAST_DAYS ago onwards (X-WR-CALDESC says
+    which), worked out once per opened store."""
+    filters, now = filters_from_request(), today()
     root = request.url_root.rstrip("/")
-    rows = all_rows(data.store(), filters, today=today())
-    events = [
-        {
-            "uid": row["action"].rsplit("/", 1)[-1] + "@govkg",
-            "start": row["due_date"],
-            "summary": _short(f"Due: {row['text']}", 120),
-            "description": _action_summary(row),
-            "url": root + (row["source_url"] or "/actions"),
-        }
-        for row in rows
-        if row["due_date"]
-    ]
-    body = calendar(f"{_site()}: action due dates", events)
+    store = data.store()
+
+    def compute() -> str:
+        events = [
+            {
+                "uid": row["action"].rsplit("/", 1)[-1] + "@govkg",
+                "start": row["due_date"],
+                "summary": _short(f"Due: {row['text']}", 120),
+                "description": _action_summary(row),
+                "url": root + (row["source_url"] or "/actions"),
+            }
+            for row in ics_rows(store, filters, now)
+        ]
+        return calendar(
+            f"{_site()}: action due dates",
+            events,
+            description=_ics_description(filters, now, len(events)),
+        )
+
+    key = ("actions.ics", filters.query_string(), now, root, _site())
+    body = data.memo(key, compute)
     return Response(
         body,
         content_type=ICAL_TYPE,
@@ -297,25 +362,25 @@ def search_atom() -> Response:
 
 @bp.get("/id/<kind>/<slug>.atom")
 def entity_atom(kind: str, slug: str) -> Response:
-    """New statements and actions of a person; new paragraphs mentioning anything else."""
+    """New statements and actions of a person; new paragraphs mentioning anything else
+    (and for a topic, the meetings that had it as a subject): the newest FEED_ITEMS."""
     if kind not in ENTITY_FEED_KINDS or not _SLUG.match(slug):
         abort(404, "No such page.")
     iri = f"{iris.base()}{kind}/{slug}"
     store = data.store()
-    _, rows = store.select(entity_feed_query(iri, kind, int(current_app.config["FEED_ITEMS"])))
-    label = rows[0]["label"] if rows else None
+    limit = int(current_app.config["FEED_ITEMS"])
+    label, parts, paragraphs = data.memo(
+        ("entity_feed", iri, kind, limit), lambda: _entity_feed(store, iri, kind, limit)
+    )
     if not label:
         abort(404, f"Nothing is known as {kind}/{slug}.")
-    parts = [r for r in rows if r.get("part")]
-    paragraphs = _paragraphs(
-        store,
-        [
-            (str(r["part"]), int(str(r["start"])))
-            for r in parts
-            if r["kind"] != "paragraph" and r["start"]
-        ],
-    )
-    role_words = {"spoke": "said", "owner": "owns", "owed": "is owed", "mentioned": "mentioned"}
+    role_words = {
+        "spoke": "said",
+        "owner": "owns",
+        "owed": "is owed",
+        "mentioned": "mentioned",
+        "discussed": "discussed",
+    }
     entries = []
     for r in parts:
         span = [int(str(r["start"])), int(str(r["end"]))] if r["start"] and r["end"] else None
@@ -323,14 +388,41 @@ def entity_atom(kind: str, slug: str) -> Response:
         anchor = order if order is not None else paragraphs.get(str(r["part"]))
         where = " ".join(x for x in (r["body"] or r["meeting_title"], r["meeting_date"]) if x)
         verb = role_words.get(str(r["role"]), "")
+        if r["kind"] == "meeting":
+            at = ", ".join(x for x in (r["meeting_title"], where) if x) or "a meeting"
+            summary = f"{label} was a subject of {at}."
+        else:
+            summary = str(r["text"] or "")
         entries.append(
             Entry(
                 id=str(r["part"]),
                 title=_short(f"{where}: {label} {verb}" if where else f"{label} {verb}"),
                 updated=r["meeting_date"] or "",
                 link=source_path(r["meeting"], anchor, span) or f"/id/{kind}/{slug}",
-                summary=str(r["text"] or ""),
+                summary=summary,
                 author=label if r["role"] in ("spoke", "owner") else (r["body"] or ""),
             )
         )
-    return atom(str(label), entries, alternate=f"/id/{kind}/{slug}")
+    return atom(label, entries, alternate=f"/id/{kind}/{slug}")
+
+
+def _entity_feed(
+    store: Any, iri: str, kind: str, limit: int
+) -> tuple[str | None, list[dict[str, Any]], dict[str, int]]:
+    """An entity's label, its newest parts (one row each, newest first) and the
+    paragraph holding each statement or action (kg.queries.entity_feed_query)."""
+    _, rows = store.select(entity_feed_query(iri, kind, limit))
+    label = rows[0]["label"] if rows else None
+    parts: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        if r.get("part"):
+            parts.setdefault(str(r["part"]), r)  # reached two ways: the first way
+    paragraphs = _paragraphs(
+        store,
+        [
+            (part, int(str(r["start"])))
+            for part, r in parts.items()
+            if r["kind"] not in ("paragraph", "meeting") and r["start"]
+        ],
+    )
+    return (str(label) if label else None), list(parts.values()), paragraphs
