@@ -255,7 +255,7 @@ def ics_rows(store: Any, filters: Filters, now: str) -> list[dict[str, Any]]:
 
 def _ics_description(filters: Filters, now: str, events: int) -> str:
     after, states = ics_window(filters, now)
-    which = " or ".join(states)
+    which = "open, updated or overdue" if states == ICS_STATES else states[0]
     text = (
         f"The due dates of {which} actions due on or after {after}"
         f" (the soonest {ICS_MAX_EVENTS} at most; {events} here)"
