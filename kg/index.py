@@ -56,7 +56,7 @@ from whoosh.util.numeric import byte_to_length
 from whoosh.writing import IndexWriter as _WhooshWriter
 
 from kg import querylang as ql
-from kg.postings import BulkScorer
+from kg.postings import BulkScorer, doc_ids
 
 __all__ = [
     "ENTITY_KINDS",
@@ -459,7 +459,7 @@ class _KindWeighting(scoring.BM25F):
         weights = [1.0] * reader.doc_count_all()
         for kind, factor in KIND_WEIGHT.items():
             if ("kind", kind) in reader:
-                for n in reader.postings("kind", kind).all_ids():
+                for n in doc_ids(reader, "kind", kind.encode("utf-8")):
                     weights[n] = factor
         self._weights[id(reader)] = (reader, weights)
         return weights
@@ -1022,13 +1022,30 @@ class SearchIndex:
         table = self._cache.get(key)
         if table is None:
             s = self.searcher()
-            reader = s.reader()
-            lists: list[list[str]] = [[] for _ in range(reader.doc_count_all())]
-            for term in reader.field_terms(fieldname):
-                for n in reader.postings(fieldname, term).all_ids():
-                    lists[n].append(str(term))
+            field_ = self.schema[fieldname]
+            lists: list[list[str]] = [[] for _ in range(s.reader().doc_count_all())]
+            for leaf, offset in s.leaf_searchers():
+                reader = leaf.reader()
+                for btext in reader.lexicon(fieldname):
+                    value = str(field_.from_bytes(btext))
+                    for n in doc_ids(reader, fieldname, btext):
+                        lists[n + offset].append(value)
             table = self._cache[key] = [tuple(x) for x in lists]
         return table  # type: ignore[no-any-return]
+
+    def warm(self) -> None:
+        """Compute what the first searches of an index generation would otherwise pay
+        for (a second or more each at 10,000 meetings): kind weights and field lengths
+        per segment, the date order, and the facet tables. The web app runs it in the
+        background when it opens an index."""
+        s = self.searcher()
+        for leaf, _offset in s.leaf_searchers():
+            s.weighting.kind_weights(leaf.reader())
+            s.weighting.field_lengths(leaf.reader(), "content")
+        self._rank("newest")
+        self._rank("browse")
+        for name in FACETS:
+            self._facet_table(_FACET_FIELD[name])
 
     def cached(self, key: Any, make: Callable[[], Any]) -> Any:
         """`make()` once per index generation: a value derived from the units (a label).

@@ -28,7 +28,7 @@ from typing import Any
 from whoosh import query
 from whoosh.codec.whoosh3 import W3LeafMatcher
 
-__all__ = ["BulkScorer"]
+__all__ = ["BulkScorer", "doc_ids"]
 
 Scores = dict[int, float]
 
@@ -168,6 +168,17 @@ def _boosted(scores: Scores, boost: float) -> Scores:
     if boost == 1.0:
         return scores
     return {n: v * boost for n, v in scores.items()}
+
+
+def doc_ids(reader: Any, fieldname: str, btext: bytes) -> list[int]:
+    """The live document numbers of one term, read a block at a time (a segment's
+    reader, or a multi-segment reader with the segments' offsets added)."""
+    if not reader.is_atomic():
+        out: list[int] = []
+        for sub, offset in zip(reader.readers, reader.doc_offsets, strict=True):
+            out += [n + offset for n in _postings(sub, fieldname, btext)[0]]
+        return out
+    return _postings(reader, fieldname, btext)[0]
 
 
 def _postings(reader: Any, fieldname: str, btext: bytes) -> tuple[list[int], list[float]]:

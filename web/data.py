@@ -15,6 +15,7 @@ the store is reopened.
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
@@ -103,6 +104,20 @@ def _open() -> dict[str, Any]:
                 "memo_lock": threading.Lock(),
             }
             _cache[key] = entry
+            threading.Thread(target=_warm, args=(entry["index"],), daemon=True).start()
         entry["checked"] = now
     g.govkg = entry
     return entry
+
+
+def _warm(index: Any) -> None:
+    """Pay an index generation's one-time costs (kind weights, date order, facet tables,
+    the thesaurus) in the background, not in the first visitor's search: seconds at
+    10,000 meetings. A failure here only means the first search pays instead."""
+    try:
+        from kg.search import search
+
+        index.warm()
+        search(index, "warm", facets=False)
+    except Exception:  # noqa: BLE001 - best effort; the request path reports real errors
+        logging.getLogger(__name__).debug("index warm-up failed", exc_info=True)
