@@ -414,19 +414,29 @@ def mentions_timeline_query(node: str) -> str:
     )
 
 
-def mentioning_paragraphs_query(node: str, limit: int = 50, offset: int = 0) -> str:
+def mentioning_paragraphs_query(
+    node: str, limit: int = 50, offset: int = 0, meetings: Iterable[str] | None = None
+) -> str:
     """The latest paragraphs that mention a node (`limit` from `offset`): paragraph,
-    text, order, meeting, date, title, document.
+    text, order, meeting, date, title, document. With `meetings`, only in the minutes
+    of those meetings (the newest of the store, say: far cheaper for a node mentioned
+    thousands of times).
 
     The newest are picked first (paragraph, document, meeting, date: no OPTIONAL
     that could leave them unbound), then only those are looked up."""
+    found = f"GRAPH ?document {{ ?paragraph gkg:mentions {iri(node)} ; a gkg:Paragraph }}"
+    if meetings is None:
+        found += "\n    ?meeting prov:wasDerivedFrom ?document ."
+    else:
+        found = (
+            f"{values('meeting', meetings)} ?meeting prov:wasDerivedFrom ?document .\n    {found}"
+        )
     return _q(
         f"""SELECT ?paragraph (SAMPLE(?t) AS ?text) (SAMPLE(?o) AS ?order) ?meeting ?date
        (SAMPLE(?ti) AS ?title) ?document
 WHERE {{
   {{ SELECT DISTINCT ?paragraph ?document ?meeting ?date WHERE {{
-    GRAPH ?document {{ ?paragraph gkg:mentions {iri(node)} ; a gkg:Paragraph }}
-    ?meeting prov:wasDerivedFrom ?document .
+    {found}
     OPTIONAL {{ ?meeting dcterms:date ?date }}
   }} ORDER BY DESC(?date) ?meeting ?paragraph LIMIT {int(limit)} OFFSET {int(offset)} }}
   GRAPH ?document {{ ?paragraph gkg:text ?t ; gkg:order ?o }}

@@ -487,3 +487,21 @@ def test_topic_meetings_newest_first(client):
     dates = [m["date"] for m in meetings]
     assert meetings and dates == sorted(dates, reverse=True)
     assert all(m["url"].startswith("/meeting/") for m in meetings)
+
+
+@pytest.mark.parametrize("window", [1, 2, 5])
+def test_latest_mentions_same_whichever_meetings_are_asked_first(client, monkeypatch, window):
+    """The newest meetings are searched first; the list is the same as from all."""
+    from web.views import entities
+
+    urls = [
+        "/api/id/place/hindlip",
+        "/api/id/topic/domestic-abuse",
+        "/api/id/org/west-mercia-police",
+    ]
+    monkeypatch.setattr(entities, "MENTIONS_WINDOW", 10**6)
+    full = {u: client.get(u).get_json()["paragraphs"] for u in urls}
+    monkeypatch.setattr(entities, "MENTIONS_WINDOW", window)
+    monkeypatch.setattr(entities, "MENTIONS", 1)
+    for u in urls:
+        assert client.get(u).get_json()["paragraphs"] == full[u][:1]

@@ -427,6 +427,31 @@ MENTIONS = 50
 lists (the search link finds the rest)."""
 
 
+MENTIONS_WINDOW = 400
+"""The latest mentions are looked for in the newest this many meetings first."""
+
+
+def _latest_mentions(node: str, limit: int) -> list[dict[str, str | None]]:
+    """The newest `limit` paragraphs mentioning a node, newest first.
+
+    Asked of the newest MENTIONS_WINDOW meetings first (a node mentioned thousands of
+    times then costs no more than one mentioned a few times), and of every meeting
+    when that finds fewer, or when the last found is as old as the window's oldest
+    meeting (another meeting of that day might come before it)."""
+    from web.views.meetings import meetings_by_date
+
+    recent = meetings_by_date()[:MENTIONS_WINDOW]
+    if len(recent) == MENTIONS_WINDOW:
+        rows = select(Q.mentioning_paragraphs_query(node, limit=limit, meetings=recent))
+        oldest = select(
+            Q.prefix_block() + f"SELECT ?d WHERE {{ {Q.iri(recent[-1])} dcterms:date ?d }}"
+        )
+        edge = str(oldest[0]["d"]) if oldest else ""
+        if len(rows) == limit and str(rows[-1]["date"] or "") > edge:
+            return rows
+    return select(Q.mentioning_paragraphs_query(node, limit=limit))
+
+
 def _mentions(node: str) -> dict[str, Any]:
     """Mentions over time (per meeting date) and the latest mentioning paragraphs.
 
@@ -440,7 +465,7 @@ def _mentions(node: str) -> dict[str, Any]:
         ]
 
     timeline = data.memo(("mentions_timeline", node), count)
-    rows = select(Q.mentioning_paragraphs_query(node, limit=MENTIONS))
+    rows = _latest_mentions(node, MENTIONS)
     many = many_documents([str(r["meeting"]) for r in rows if r["meeting"]])
     paragraphs = [
         {
