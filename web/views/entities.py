@@ -431,16 +431,16 @@ MENTIONS_WINDOW = 400
 """The latest mentions are looked for in the newest this many meetings first."""
 
 
-def _latest_mentions(node: str, limit: int) -> list[dict[str, str | None]]:
-    """The newest `limit` paragraphs mentioning a node, newest first.
+def _latest_mentions(node: str, limit: int, total: int) -> list[dict[str, str | None]]:
+    """The newest `limit` of the `total` paragraphs mentioning a node, newest first.
 
-    Asked of the newest MENTIONS_WINDOW meetings first (a node mentioned thousands of
-    times then costs no more than one mentioned a few times), and of every meeting
-    when that finds fewer, or when the last found is as old as the window's oldest
-    meeting (another meeting of that day might come before it)."""
+    A node mentioned more than MENTIONS_WINDOW times is asked of the newest
+    MENTIONS_WINDOW meetings first (it then costs no more than one mentioned a few
+    times), and of every meeting when that finds fewer, or when the last found is as
+    old as the window's oldest meeting (another meeting of that day might come first)."""
     from web.views.meetings import meetings_by_date
 
-    recent = meetings_by_date()[:MENTIONS_WINDOW]
+    recent = meetings_by_date()[:MENTIONS_WINDOW] if total > MENTIONS_WINDOW else []
     if len(recent) == MENTIONS_WINDOW:
         rows = select(Q.mentioning_paragraphs_query(node, limit=limit, meetings=recent))
         oldest = select(
@@ -465,7 +465,7 @@ def _mentions(node: str) -> dict[str, Any]:
         ]
 
     timeline = data.memo(("mentions_timeline", node), count)
-    rows = _latest_mentions(node, MENTIONS)
+    rows = _latest_mentions(node, MENTIONS, sum(t["count"] for t in timeline))
     many = many_documents([str(r["meeting"]) for r in rows if r["meeting"]])
     paragraphs = [
         {
