@@ -122,3 +122,16 @@ def test_browser_neighbourhood_links_and_axe(corpus_index, people):
         assert re.search(r"/id/person/[^/]+$", p.url)
         assert label.rsplit(" (", 1)[0] in p.locator("h1").inner_text()
         context.close()
+
+
+def test_entity_pages_link_to_their_network(corpus_index):
+    from web import create_app
+
+    data_dir, _ = corpus_index
+    client = create_app({"DATA": str(data_dir)}).test_client()
+    for kind in ("person", "topic", "place", "organisation"):
+        hits = client.get(f"/api/search?q=kind:{kind}").get_json()["hits"]
+        url = next(h["url"] for h in hits if h.get("kind") == kind and h.get("url"))
+        page = client.get(url).get_data(as_text=True)
+        assert f'href="{url}/network"' in page, kind
+        assert client.get(f"{url}/network").status_code == 200
