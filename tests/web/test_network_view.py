@@ -135,3 +135,33 @@ def test_entity_pages_link_to_their_network(corpus_index):
         page = client.get(url).get_data(as_text=True)
         assert f'href="{url}/network"' in page, kind
         assert client.get(f"{url}/network").status_code == 200
+
+
+def test_entity_pages_link_to_their_commitments(corpus_index):
+    """Open and overdue commitments per owner, topic, place: links into the tracker,
+    whose rows then all belong to that entity."""
+    from urllib.parse import parse_qs, urlparse
+
+    from web import create_app
+
+    data_dir, _ = corpus_index
+    client = create_app({"DATA": str(data_dir)}).test_client()
+    owners = [
+        r["owner"] for r in client.get("/api/actions").get_json()["actions"] if r.get("owner")
+    ]
+    assert owners
+    person_hits = client.get("/api/search?q=kind:person").get_json()["hits"]
+    checked = 0
+    for hit in person_hits:
+        page = client.get(hit["url"]).get_data(as_text=True)
+        links = re.findall(r'href="(/actions\?[^"]+)"', page)
+        assert links, hit["url"]
+        for link in links:
+            url = link.replace("&amp;", "&")
+            rows = client.get(url.replace("/actions?", "/api/actions?")).get_json()["actions"]
+            owner = parse_qs(urlparse(url).query).get("owner", [""])[0].lower()
+            for row in rows:
+                if owner:
+                    assert owner in (row.get("owner") or "").lower()
+            checked += bool(rows)
+    assert checked  # some person owns something in the corpus
