@@ -642,16 +642,7 @@ def _replace_graph(store: Any, graph: ox.NamedNode, quads: list[ox.Quad]) -> boo
             tuple(term_value(t) for t in (q.subject, q.predicate, q.object)) for q in quads
         }:
             return False
-    if hasattr(store, "replace_graph"):  # kg.store.Store
-        store.replace_graph(graph, quads)
-        return True
-    body = "".join(f"{q.subject} {q.predicate} {q.object} .\n" for q in quads)
-    store._update(
-        f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} "
-        f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER(?other != {graph}) }} }} ;\n"
-        f"DROP SILENT GRAPH {graph} ;\n"
-        f"INSERT DATA {{ GRAPH {graph} {{\n{body}}}\n{body}}}"
-    )
+    store.replace_graph(graph, quads)  # Store and RemoteStore alike
     return True
 
 

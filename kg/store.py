@@ -355,18 +355,9 @@ class Store:
         parts = []
         if old is not None:
             old_graph = iris.document_iri(old)
-            parts.append(
-                f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH {old_graph} {{ ?s ?p ?o }} "
-                f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER(?other != {old_graph}) }} }} ;\n"
-                f"DROP SILENT GRAPH {old_graph} ;\n"
-            )
-        body = []
-        for quad in quads:
-            if quad.graph_name != graph:
-                raise ValueError(f"quad outside the document graph {graph}: {quad}")
-            body.append(f"{quad.subject} {quad.predicate} {quad.object} .\n")
-        triples = "".join(body)
-        parts.append(f"INSERT DATA {{ GRAPH {graph} {{\n{triples}}}\n{triples}}}")
+            parts.append(_drop_graph(old_graph))
+        triples = _triples(quads, graph, "the document graph")
+        parts.append(_insert(graph, triples))
         try:
             self._update("".join(parts))
         except (SyntaxError, OSError) as exc:
@@ -391,26 +382,15 @@ class Store:
         """
         if graph.value.startswith(iris.document_iri("").value):
             raise ValueError(f"{graph} is a document graph; use replace_document")
-        body = []
-        for quad in quads:
-            if quad.graph_name != graph:
-                raise ValueError(f"quad outside the graph {graph}: {quad}")
-            body.append(f"{quad.subject} {quad.predicate} {quad.object} .\n")
-        triples = "".join(body)
-        update = (
-            f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} "
-            f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER(?other != {graph}) }} }} ;\n"
-            f"DROP SILENT GRAPH {graph} ;\n"
-        )
-        if body:
-            update += f"INSERT DATA {{ GRAPH {graph} {{\n{triples}}}\n{triples}}}"
+        triples = _triples(quads, graph, "the graph")
+        update = _drop_graph(graph) + (_insert(graph, triples) if triples else "")
         try:
             self._update(update)
         except (SyntaxError, OSError) as exc:
             raise StoreError(
                 f"{graph}: cannot store the graph (nothing written: {_one_line(exc)})"
             ) from exc
-        return len(body)
+        return len(triples)
 
     def _update(self, sparql: str) -> None:
         """Run one SPARQL UPDATE request (one transaction)."""
@@ -451,3 +431,30 @@ class Store:
     def union_triples(self) -> Iterator[ox.Triple]:
         """Every triple of the union graph (repeats across documents merged)."""
         yield from self.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+
+
+# -- the update parts that keep the default graph the union of the named graphs ----------
+def _drop_graph(graph: ox.NamedNode) -> str:
+    """Drop a named graph, and its triples that no other graph holds from the default
+    graph (the union)."""
+    return (
+        f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} "
+        f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER(?other != {graph}) }} }} ;\n"
+        f"DROP SILENT GRAPH {graph} ;\n"
+    )
+
+
+def _triples(quads: Iterable[ox.Quad], graph: ox.NamedNode, what: str) -> list[str]:
+    """The quads' triples as N-Triples lines; every quad must be in `graph`."""
+    lines = []
+    for quad in quads:
+        if quad.graph_name != graph:
+            raise ValueError(f"quad outside {what} {graph}: {quad}")
+        lines.append(f"{quad.subject} {quad.predicate} {quad.object} .\n")
+    return lines
+
+
+def _insert(graph: ox.NamedNode, triples: list[str]) -> str:
+    """Insert triples into a named graph and into the default graph (the union)."""
+    body = "".join(triples)
+    return f"INSERT DATA {{ GRAPH {graph} {{\n{body}}}\n{body}}}"
