@@ -93,3 +93,18 @@ def guard(context, base: str) -> None:
         return r.abort()
 
     context.route("**/*", route)
+
+
+def axe_problems(page, label: str) -> list[str]:
+    """Run axe-core (WCAG 2.0-2.2 A and AA rules) on the page as it is now; one line per
+    serious or critical violation, starting with `label` (the page's name or URL)."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "async () => await axe.run(document, {runOnly: "
+        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']})"
+    )
+    return [
+        f"{label}: {v['id']} ({v['impact']}): {v['help']} {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]

@@ -15,7 +15,7 @@ import re
 
 import pytest
 
-from tests.web.browser import ARTIFACTS, AXE, guard
+from tests.web.browser import ARTIFACTS, axe_problems, guard
 
 WIDTHS = {"desktop": (1280, 900), "phone": (375, 812)}
 
@@ -115,13 +115,7 @@ def test_axe_finds_no_serious_or_critical_violations_and_screenshots(site):
             p.set_viewport_size({"width": w, "height": h})
             p.goto(base + url)
             p.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
-        p.add_script_tag(path=str(AXE))
-        result = p.evaluate(
-            "async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']})"
-        )
-        for v in result["violations"]:
-            if v["impact"] in ("serious", "critical"):
-                problems.append(f"{name} {url}: {v['id']} ({v['impact']}): {v['help']}")
+        problems += axe_problems(p, f"{name} {url}")
     context.close()
     assert not problems, "\n".join(problems)
     assert len(urls) >= 8

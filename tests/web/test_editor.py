@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlencode, urlparse
 import pytest
 
 from kg.examples import example, examples
-from tests.web.browser import AXE, guard
+from tests.web.browser import axe_problems, guard
 
 WHO = example("who-committed-to-what")
 
@@ -159,16 +159,7 @@ def test_highlighting_ctrl_enter_and_axe(site):
     # nothing wider than a phone screen but the scrolling table
     width = p.evaluate("document.documentElement.scrollWidth")
     assert width <= 375 + 1
-    p.add_script_tag(path=str(AXE))
-    result = p.evaluate(
-        "async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', "
-        "'wcag21aa', 'wcag22aa']})"
-    )
-    problems = [
-        f"{v['id']} ({v['impact']}): {v['help']} {[n['target'] for n in v['nodes']][:3]}"
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
+    problems = axe_problems(p, "/query")
     context.close()
     assert not problems, "\n".join(problems)
     assert not errors

@@ -19,7 +19,7 @@ from rdflib.namespace import OWL
 
 from kg import iris
 from kg.store import Store
-from tests.web.browser import AXE, chromium, guard, live_server, require_browser
+from tests.web.browser import axe_problems, chromium, guard, live_server, require_browser
 
 VOID = Namespace("http://rdfs.org/ns/void#")
 DCT = Namespace("http://purl.org/dc/terms/")
@@ -417,16 +417,7 @@ def test_axe_on_ontology_and_dumps_pages(corpus_index):
         p = context.new_page()
         for url in ("/ontology", "/dumps"):
             p.goto(base + url)
-            p.add_script_tag(path=str(AXE))
-            result = p.evaluate(
-                "async () => await axe.run(document, {runOnly: "
-                "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']})"
-            )
-            problems += [
-                f"{url}: {v['id']} ({v['impact']}): {v['help']}"
-                for v in result["violations"]
-                if v["impact"] in ("serious", "critical")
-            ]
+            problems += axe_problems(p, url)
         # a term IRI's fragment lands on its entry
         p.goto(base + "/ontology#Meeting")
         assert p.locator("[id='Meeting']").is_visible()

@@ -12,7 +12,7 @@ import networkx as nx
 import pytest
 
 from kg import networks as N
-from tests.web.browser import AXE, chromium, guard, live_server, require_browser
+from tests.web.browser import axe_problems, chromium, guard, live_server, require_browser
 
 
 @pytest.fixture(scope="module")
@@ -102,16 +102,7 @@ def test_browser_neighbourhood_links_and_axe(corpus_index, people):
                 box = svg.bounding_box()
                 assert box and box["width"] > 300 and box["height"] > 200
                 assert p.locator("svg.network-svg a.node").count() >= 3
-            p.add_script_tag(path=str(AXE))
-            result = p.evaluate(
-                "async () => await axe.run(document, {runOnly: "
-                "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']})"
-            )
-            problems += [
-                f"{url}: {v['id']} ({v['impact']}): {v['help']}"
-                for v in result["violations"]
-                if v["impact"] in ("serious", "critical")
-            ]
+            problems += axe_problems(p, url)
         assert not problems, "\n".join(problems)
         # a neighbour's node is a link to its entity page
         p.goto(base + path + "/network")
