@@ -36,6 +36,18 @@ from ingest.models import (  # noqa: E402
 DATA = Path(__file__).parent / "data"
 
 
+def load_bench(name: str):
+    """Import bench/NAME.py as module NAME (bench/ is scripts, not a package)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(name, ROOT / "bench" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
 def pipeline_ready() -> bool:
     """Whether the real extraction pipeline imports (it is built in parallel)."""
     try:
