@@ -557,11 +557,6 @@ class _Writer:
     def delete_unit(self, unit_id: str) -> None:
         self._w.delete_by_term("id", unit_id)
 
-    def ids_of_document(self, sha256: str) -> list[str]:
-        """Ids of the units (committed ones) that belong to this document."""
-        with self._w.searcher() as s:
-            return [d["id"] for d in s.documents(doc=sha256)]
-
 
 class SearchIndex:
     """The index in one directory (created when missing unless `read_only`).
