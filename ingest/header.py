@@ -28,9 +28,16 @@ VENUE_AFTER_HELD = re.compile(
 )
 BODY = re.compile(
     r"\b(?P<body>(?:[A-Z][\w'’-]+\s+){1,4}(?:Parish|Town|Community|City|County|Borough|District|"
-    r"Metropolitan Borough)\s+Council|(?:[A-Z][\w'’-]+\s+){1,3}Police and Crime (?:Panel|Commissioner)|"
+    r"Metropolitan Borough)\s+Council|(?:[A-Z][\w'’-]+\s+(?:and\s+(?!Police\b))?){1,3}"
+    r"Police and Crime (?:Panel|Commissioner)|"
     r"(?:[A-Z][\w'’-]+\s+){1,4}(?:Board|Committee|Panel|Trust|Authority))\b"
 )
+BODY_LINE = re.compile(
+    r"(?:[A-Z][\w'’-]+\s+(?:(?:and|&)\s+)?){1,6}(?:Council|Board|Committee|Panel|Trust|Authority|"
+    r"Commissioner)"
+)
+"""A line that only names a body, with "and" between its words ("Shropshire Health and
+Wellbeing Board", "Audit and Standards Committee"): BODY stops at a lower-case word."""
 KINDS = [
     ("performance", r"\bperformance\b|holding to account|accountability"),
     ("panel", r"\bpanel\b"),
@@ -137,7 +144,7 @@ def _body(header: str, title: str, text: str, attendees: list[Attendee]) -> str 
     if named:
         return _clean(named.group("body"))
     first = opening.splitlines()[0].strip() if opening else ""
-    if BODY.fullmatch(first):
+    if BODY.fullmatch(first) or BODY_LINE.fullmatch(first):
         return _clean(first)  # a first line that only names the body
     for candidate in (title, opening):
         m = BODY.search(candidate)
@@ -147,10 +154,16 @@ def _body(header: str, title: str, text: str, attendees: list[Attendee]) -> str 
     if m and "above" not in m.group("body").lower():
         return _clean(m.group("body")).title()
     if any(a.role and re.search(r"police and crime commissioner", a.role, re.I) for a in attendees):
-        force = re.search(r"\b((?:[A-Z][a-z]+ ){1,2})(?:Police|Constabulary)\b", text)
+        # "West Mercia Police", not "Jane Doe Police and Crime Commissioner" (the office)
+        force = re.search(
+            r"\b((?:[A-Z][a-z]+(?:-[A-Z][a-z]+)? (?:and )?){1,2})(?:Police|Constabulary)\b"
+            r"(?!\s+and\s+Crime)",
+            text,
+        )
         if force:
-            return f"{force.group(1).strip()} Police and Crime Commissioner"
-        return "Police and Crime Commissioner"
+            name = re.sub(r"^The\s+", "", force.group(1).strip())
+            return f"{name} Police and Crime Commissioner"
+        # no force named: the office alone would make one body of every force's PCC
     return None
 
 
