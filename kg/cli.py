@@ -75,6 +75,31 @@ def _store(ctx: click.Context, read_only: bool = True) -> Iterator[Store]:
         store.close()
 
 
+@contextmanager
+def _locked(ctx: click.Context, wait: float = 0) -> Iterator[None]:
+    """Hold the data directory's writer lock (kg.lock); another writer's is one clear line."""
+    from kg.lock import DataLock, LockHeld
+
+    try:
+        lock = DataLock(ctx.obj["data"], wait=wait).acquire()
+    except LockHeld as exc:
+        raise click.ClickException(str(exc)) from exc
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+_WAIT = click.option(
+    "--wait",
+    type=click.FloatRange(0),
+    default=0,
+    show_default=True,
+    metavar="SECONDS",
+    help="If another writer holds the data directory, wait this long for it (0: refuse).",
+)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--data",
@@ -178,8 +203,9 @@ def _summary(d: dict[str, Any]) -> str:
 # -- ingest -------------------------------------------------------------------------
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_WAIT
 @click.pass_context
-def ingest(ctx: click.Context, paths: tuple[Path, ...]) -> None:
+def ingest(ctx: click.Context, paths: tuple[Path, ...], wait: float) -> None:
     """Add files and folders of minutes to the knowledge graph.
 
     Folders are searched recursively for minutes in every format govkg reads:
@@ -198,7 +224,7 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...]) -> None:
     from kg.pipeline import expand_paths, ingest_paths
 
     files = expand_paths(paths)
-    with _store(ctx, read_only=False) as store:
+    with _locked(ctx, wait), _store(ctx, read_only=False) as store:
         if sys.stderr.isatty() and len(files) > 1:
             with click.progressbar(length=len(files), label="ingesting", file=sys.stderr) as bar:
                 report = ingest_paths(files, store, progress=lambda _p: bar.update(1))
@@ -502,7 +528,7 @@ def link(ctx: click.Context) -> None:
     """
     from kg.ledger import link_store
 
-    with _store(ctx, read_only=False) as store:
+    with _locked(ctx), _store(ctx, read_only=False) as store:
         report = link_store(store)
     click.echo(report.summary(), err=True)
 
@@ -786,7 +812,7 @@ def reindex(ctx: click.Context) -> None:
     from kg.indexing import index_dir, rebuild, store_documents
 
     started = time.perf_counter()
-    with _store(ctx, read_only=False) as store:
+    with _locked(ctx), _store(ctx, read_only=False) as store:
         try:
             from kg.index import SearchIndex
 
@@ -1100,7 +1126,7 @@ def identity(ctx: click.Context, curation: Path | None) -> None:
     from kg import identity as ident
 
     cur = _curation(ctx, curation)
-    with _store(ctx, read_only=False) as store:
+    with _locked(ctx), _store(ctx, read_only=False) as store:
         click.echo(ident.refresh(store, cur).summary())
 
 
@@ -1184,7 +1210,7 @@ def review() -> None:
 def _decide(ctx: click.Context, iri: str, decision: str, note: str | None, by: str | None) -> None:
     from kg import review as rv
 
-    with _store(ctx, read_only=False) as store:
+    with _locked(ctx), _store(ctx, read_only=False) as store:
         try:
             d = rv.decide(store, iri, decision, by=by, note=note)
         except rv.ReviewError as exc:
@@ -1238,7 +1264,7 @@ def undo(ctx: click.Context, iri: str) -> None:
     """
     from kg import review as rv
 
-    with _store(ctx, read_only=False) as store:
+    with _locked(ctx), _store(ctx, read_only=False) as store:
         try:
             done = rv.undo(store, iri)
         except rv.ReviewError as exc:

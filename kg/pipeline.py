@@ -37,6 +37,7 @@ from pyoxigraph import Quad
 
 from ingest.models import MinutesRecord
 from kg.build import record_to_quads
+from kg.lock import writer
 from kg.store import ADDED, REPLACED, UNCHANGED, Store
 
 if TYPE_CHECKING:
@@ -253,6 +254,7 @@ def _store(store: Store, path: Path, record: MinutesRecord, quads: list[Quad]) -
         raise
 
 
+@writer()  # one writer per data directory (DATA/lock, kg.lock); re-entrant under the CLI's
 def ingest_paths(
     paths: Iterable[str | Path],
     store: Store,
