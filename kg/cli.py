@@ -204,8 +204,15 @@ def _summary(d: dict[str, Any]) -> str:
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @_WAIT
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Extraction processes (default: one per core; 1 extracts in this process).",
+)
 @click.pass_context
-def ingest(ctx: click.Context, paths: tuple[Path, ...], wait: float) -> None:
+def ingest(ctx: click.Context, paths: tuple[Path, ...], wait: float, jobs: int | None) -> None:
     """Add files and folders of minutes to the knowledge graph.
 
     Folders are searched recursively for minutes in every format govkg reads:
@@ -221,15 +228,17 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], wait: float) -> None:
     Example:
         govkg --data ./govkg-data ingest minutes/ extra/2024-09-03.txt
     """
-    from kg.pipeline import expand_paths, ingest_paths
+    from kg.pipeline import default_jobs, expand_paths, ingest_paths
 
     files = expand_paths(paths)
     with _locked(ctx, wait), _store(ctx, read_only=False) as store:
         if sys.stderr.isatty() and len(files) > 1:
             with click.progressbar(length=len(files), label="ingesting", file=sys.stderr) as bar:
-                report = ingest_paths(files, store, progress=lambda _p: bar.update(1))
+                report = ingest_paths(
+                    files, store, progress=lambda _p: bar.update(1), jobs=jobs or default_jobs()
+                )
         else:
-            report = ingest_paths(files, store)
+            report = ingest_paths(files, store, jobs=jobs or default_jobs())
     for line in report.failed:
         click.echo(f"error: {line}", err=True)
     click.echo(report.summary(), err=True)

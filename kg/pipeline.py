@@ -28,17 +28,18 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from collections.abc import Callable, Iterable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import TracebackType
 from typing import TYPE_CHECKING
 
-from pyoxigraph import Quad
-
-from ingest.models import MinutesRecord
 from kg.build import record_to_quads
 from kg.lock import writer
-from kg.store import ADDED, REPLACED, UNCHANGED, Store
+from kg.store import ADDED, REPLACED, UNCHANGED, Store, document_triples
 
 if TYPE_CHECKING:
     from kg.identity import Curation, RefreshReport
@@ -52,6 +53,8 @@ __all__ = [
     "IngestReport",
     "derive_graphs",
     "derive_pending",
+    "default_jobs",
+    "Extractor",
     "ingest_paths",
     "expand_paths",
     "suffixes",
@@ -241,13 +244,13 @@ def _problem(exc: BaseException) -> str:
     return text if len(text) <= 200 else text[:197] + "..."
 
 
-def _store(store: Store, path: Path, record: MinutesRecord, quads: list[Quad]) -> str:
+def _store(store: Store, path: Path, doc: _Extracted) -> str:
     """Copy the source, then replace its graph; if the graph cannot be stored, the copy
     made for it goes too, so a failed file leaves nothing behind."""
-    existed = store.source_copy(path, record.source.sha256).exists()
-    copy = store.save_source(path, record.source.sha256)
+    existed = store.source_copy(path, doc.sha).exists()
+    copy = store.save_source(path, doc.sha)
     try:
-        return store.replace_document(record, quads)
+        return store.write_document(doc.sha, doc.source_path, doc.triples)
     except BaseException:
         if not existed:
             copy.unlink(missing_ok=True)
@@ -263,6 +266,7 @@ def ingest_paths(
     index: SearchIndex | None = None,
     commit_every: int | None = None,
     derive: bool = True,
+    jobs: int = 1,
 ) -> IngestReport:
     """Extract each file, build its graph and store it, update the search index and the
     derived graphs.
@@ -282,6 +286,11 @@ def ingest_paths(
         commit_every: documents per index commit (default kg.indexing.COMMIT_EVERY).
         derive: run the derive pass; False leaves it to a later ingest (the marker
             stays), e.g. to time it apart (`derive_graphs(store)`).
+        jobs: extraction processes. 1 extracts in this process; more run the
+            extraction (read, extract, build the graph: pure functions of the bytes)
+            in a pool of worker processes while this process writes the store and
+            the index, in input order (see `Extractor`). `govkg ingest` uses one
+            per core.
 
     Returns:
         The report; exceptions from reading or extracting a file never escape. One
@@ -297,7 +306,7 @@ def ingest_paths(
     batch = _Batch()
     behind = derive_pending(store)  # an earlier batch did not finish its derive pass
     try:
-        _ingest_all(paths, store, sync, report, progress, commit_every or COMMIT_EVERY, batch)
+        _ingest_all(paths, store, sync, report, progress, commit_every or COMMIT_EVERY, batch, jobs)
         sync.commit()
         if derive and (batch.shas or behind):
             report.derived = derive_graphs(store, None if behind else batch.shas, batch.series)
@@ -328,49 +337,242 @@ def _ingest_all(
     progress: Callable[[Path], None] | None,
     commit_every: int,
     batch: _Batch,
+    jobs: int,
 ) -> None:
-    from ingest import IngestError
-    from ingest.formats import file_bytes
-    from ingest.pipeline import extract_bytes
     from kg.ledger import series_of_documents
 
-    for path in expand_paths(paths):
-        name = str(path)
+    with Extractor(store, jobs) as extractor:
+        for path, got in extractor.run(expand_paths(paths)):
+            name = str(path)
+            try:
+                if isinstance(got, str):
+                    report.failed.append(f"{name}: {got}")
+                elif got is None or store.has_document(got.sha):
+                    # a copy of a file earlier in this batch is stored now
+                    report.unchanged.append(name)
+                else:
+                    old = store.document_for_path(got.source_path)
+                    touched = [got.sha, old]
+                    sync.before_store(touched)  # the marker is on disk before the store write
+                    _mark_derive_pending(store)  # so is the derived graphs' one
+                    if old is not None:
+                        batch.series |= series_of_documents(store, [old])
+                    status = _store(store, path.resolve(), got)
+                    sync.changed(touched)
+                    if status != UNCHANGED:
+                        batch.shas.append(got.sha)
+                        report.triples += len(got.triples)
+                    {ADDED: report.added, REPLACED: report.replaced, UNCHANGED: report.unchanged}[
+                        status
+                    ].append(name)
+            except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch
+                report.failed.append(f"{name}: {_failure(path, exc)}")
+            if progress is not None:
+                progress(path)
+            if len(sync.queued) >= commit_every:
+                store.flush()  # bounds the store's memory during a long ingest
+                sync.commit()
+
+
+# -- extraction, in this process or in a pool of worker processes -------------------------
+@dataclass
+class _Extracted:
+    """What the extraction of one file hands to the writer: its graph's triples."""
+
+    sha: str
+    source_path: str
+    """The record's source path (the store's key for replacing)."""
+    triples: list[str]
+    """N-Triples lines (`kg.store.document_triples`)."""
+
+
+_Outcome = _Extracted | str | None
+"""A file's extraction: the graph, the problem of a bad file, or None: already stored."""
+
+
+def _failure(path: Path, exc: BaseException) -> str:
+    """The problem of a bad file, for the "path: problem" line."""
+    from ingest import IngestError
+
+    if isinstance(exc, IngestError):
+        return exc.problem
+    if isinstance(exc, IsADirectoryError):
+        return "is a directory"
+    # library errors name the file already ("/abs/m.txt: cannot store ...")
+    return _problem(exc).removeprefix(f"{path.resolve()}: ")
+
+
+def _extract(data: bytes, resolved: str) -> _Extracted | str:
+    """Extract one file's bytes and build its graph: a pure function of the bytes, run
+    in this process or in a worker. A bad file is its problem (a string)."""
+    from ingest.pipeline import extract_bytes
+
+    try:
+        record = extract_bytes(data, resolved)
+        sha = record.source.sha256
+        return _Extracted(sha, record.source.path, document_triples(sha, record_to_quads(record)))
+    except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch
+        return _failure(Path(resolved), exc)
+
+
+def _worker_init(parent: int, env: dict[str, str | None]) -> None:
+    """In each worker process: the parent's settings; Ctrl-C is the parent's to handle;
+    exit when the parent is gone (SIGKILL included). Workers never write anything."""
+    import signal
+    import threading
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for key, value in env.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            try:
+                os.kill(parent, 0)
+            except ProcessLookupError:
+                os._exit(0)
+            except PermissionError:  # a new process took the pid: the parent is gone
+                os._exit(0)
+
+    threading.Thread(target=watch, name="govkg-parent-watch", daemon=True).start()
+
+
+IN_FLIGHT_PER_JOB = 24
+"""Files read and waiting for (or in) extraction, per worker: bounds memory (a file's
+bytes and its graph's triples, ~150 KB) while the writer is busy with an index commit."""
+
+_SETTINGS = ("GOVKG_BASE",)
+"""Environment variables an extraction reads (kg.iris), passed on to the workers."""
+
+
+def default_jobs() -> int:
+    """Extraction processes `govkg ingest` runs by default: one per core it may use."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
+
+
+class Extractor:
+    """Files in input order -> their extractions in the same order.
+
+    With ``jobs`` > 1 the extraction runs in a pool of worker processes (forkserver:
+    the workers start from a clean process, not from a copy of one holding the store
+    open), at most ``IN_FLIGHT_PER_JOB * jobs`` files ahead of the writer. The bytes
+    are read (and the store asked whether they are there already) here, so an
+    unchanged file is never extracted. A worker that dies (a crash in a native
+    library) fails the file it held, found by running the files then in flight one by
+    one in a new pool; the batch goes on. On leaving (Ctrl-C included) the workers
+    are stopped; they write nothing, only this process does.
+    """
+
+    def __init__(self, store: Store, jobs: int = 1) -> None:
+        self.store = store
+        self.jobs = max(1, jobs)
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> Extractor:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._stop(kill=exc_type is not None)
+
+    def _read(self, path: Path) -> tuple[bytes, str] | _Outcome:
+        from ingest.formats import file_bytes
+
         try:
             resolved = path.resolve()
             data = file_bytes(resolved)
-            sha = hashlib.sha256(data).hexdigest()
-            if store.has_document(sha):
-                report.unchanged.append(name)
-            else:
-                record = extract_bytes(data, str(resolved))
-                quads = record_to_quads(record)
-                old = store.document_for_path(record.source.path)
-                touched = [sha, old]
-                sync.before_store(touched)  # the marker is on disk before the store write
-                _mark_derive_pending(store)  # so is the derived graphs' one
-                if old is not None:
-                    batch.series |= series_of_documents(store, [old])
-                status = _store(store, resolved, record, quads)
-                sync.changed(touched)
-                if status != UNCHANGED:
-                    batch.shas.append(sha)
-                {ADDED: report.added, REPLACED: report.replaced, UNCHANGED: report.unchanged}[
-                    status
-                ].append(name)
-                if status != UNCHANGED:
-                    report.triples += len(quads)
-        except IngestError as exc:
-            report.failed.append(f"{name}: {exc.problem}")
-        except IsADirectoryError:
-            report.failed.append(f"{name}: is a directory")
+            if self.store.has_document(hashlib.sha256(data).hexdigest()):
+                return None
+            return data, str(resolved)
         except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch
-            problem = _problem(exc)
-            # library errors name the file already ("/abs/m.txt: cannot store ...")
-            problem = problem.removeprefix(f"{path.resolve()}: ")
-            report.failed.append(f"{name}: {problem}")
-        if progress is not None:
-            progress(path)
-        if len(sync.queued) >= commit_every:
-            store.flush()  # bounds the store's memory during a long ingest
-            sync.commit()
+            return _failure(path, exc)
+
+    def run(self, files: list[Path]) -> Iterator[tuple[Path, _Outcome]]:
+        """Each file with its outcome, in the order given."""
+        if self.jobs == 1 or len(files) < 2:
+            for path in files:
+                got = self._read(path)
+                yield path, _extract(*got) if isinstance(got, tuple) else got
+            return
+        pending: deque[tuple[Path, Future[_Extracted | str] | _Outcome, tuple[bytes, str]]] = (
+            deque()
+        )
+        limit = IN_FLIGHT_PER_JOB * self.jobs
+        for path in files:
+            got = self._read(path)
+            if isinstance(got, tuple):
+                pending.append((path, self._submit(got), got))
+            else:
+                pending.append((path, got, (b"", "")))
+            while len(pending) >= limit:
+                yield self._next(pending)
+        while pending:
+            yield self._next(pending)
+
+    def _submit(self, args: tuple[bytes, str]) -> Future[_Extracted | str]:
+        if self._pool is None:
+            import multiprocessing
+
+            ctx = multiprocessing.get_context("forkserver")
+            ctx.set_forkserver_preload(["kg.pipeline", "ingest.pipeline", "kg.build"])
+            env = {key: os.environ.get(key) for key in _SETTINGS}
+            self._pool = ProcessPoolExecutor(
+                self.jobs, mp_context=ctx, initializer=_worker_init, initargs=(os.getpid(), env)
+            )
+        return self._pool.submit(_extract, *args)
+
+    def _next(
+        self,
+        pending: deque[tuple[Path, Future[_Extracted | str] | _Outcome, tuple[bytes, str]]],
+    ) -> tuple[Path, _Outcome]:
+        path, got, args = pending.popleft()
+        if not isinstance(got, Future):
+            return path, got
+        try:
+            return path, got.result()
+        except BrokenProcessPool:
+            # a worker died: every file in flight failed with it. Find the one that
+            # killed it by running them one at a time in a new pool.
+            redone: dict[Path, _Outcome] = {}
+            retry = [(path, args)]
+            for p, g, a in pending:
+                if isinstance(g, Future):
+                    if g.done() and not g.cancelled() and g.exception() is None:
+                        redone[p] = g.result()  # finished before the worker died
+                    else:
+                        retry.append((p, a))
+            self._stop(kill=True)
+            for p, a in retry:
+                try:
+                    redone[p] = self._submit(a).result()
+                except BrokenProcessPool:
+                    redone[p] = "the extraction crashed (its worker process died)"
+                    self._stop(kill=True)
+            for i, (p, g, a) in enumerate(pending):
+                if isinstance(g, Future):
+                    pending[i] = (p, redone[p], a)
+            return path, redone[path]
+
+    def _stop(self, *, kill: bool) -> None:
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        if kill:  # Ctrl-C, an error, a dead worker: do not wait for the queue to drain
+            workers = list(getattr(pool, "_processes", {}).values())
+            pool.shutdown(wait=False, cancel_futures=True)
+            for proc in workers:
+                proc.kill()
+            for proc in workers:
+                proc.join(5)
+        else:
+            pool.shutdown(wait=True)
