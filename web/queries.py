@@ -42,6 +42,13 @@ __all__ = [
     "mentioning_actions_query",
     "topic_meetings_query",
     "role_holders_query",
+    "canonical_query",
+    "variants_query",
+    "commitments_query",
+    "COMMITMENT_KINDS",
+    "identity_graph",
+    "same_as",
+    "OWL_SAME_AS",
     "STATUS_OPEN",
 ]
 
@@ -64,6 +71,32 @@ def values(var: str, iris: Iterable[str]) -> str:
 
 def _q(body: str) -> str:
     return prefix_block() + body
+
+
+def _nodes(node: str | Iterable[str]) -> list[str]:
+    """One IRI or several (a person and the variants kg.identity merged into it), each
+    once, in order."""
+    return [node] if isinstance(node, str) else list(dict.fromkeys(node))
+
+
+OWL_SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
+
+
+def identity_graph() -> str:
+    """The start of the IRIs of kg.identity's derived graphs: ``{BASE}graph/identity``
+    (one graph, or one per body under ``{BASE}graph/identity/...``)."""
+    from kg import iris
+
+    return f"{iris.base()}graph/identity"
+
+
+def same_as(subject: str, obj: str, graph: str = "?idg") -> str:
+    """The pattern ``subject owl:sameAs obj`` as kg.identity writes it, in any of its
+    identity graphs (from a bound subject or object: an index lookup, not a scan)."""
+    return (
+        f"GRAPH {graph} {{ {subject} <{OWL_SAME_AS}> {obj} }} "
+        f'FILTER(STRSTARTS(STR({graph}), "{identity_graph()}"))'
+    )
 
 
 def types_query(node: str) -> str:
@@ -291,14 +324,16 @@ WHERE {{
 
 
 # -- people and organisations ----------------------------------------------------------
-def person_roles_query(person: str, limit: int = 50, offset: int = 0) -> str:
-    """Roles recorded for a person, one row per meeting: role, organisation, meeting, date
-    (newest first; `limit` rows from `offset`)."""
+def person_roles_query(person: str | Iterable[str], limit: int = 50, offset: int = 0) -> str:
+    """Roles recorded for a person (or any of several nodes: a person's name variants),
+    one row per meeting: role, organisation, meeting, date (newest first; `limit` rows
+    from `offset`)."""
     return _q(
         f"""SELECT ?role (SAMPLE(?rl) AS ?role_label) ?organisation (SAMPLE(?ol) AS ?organisation_label)
        ?meeting (SAMPLE(?d) AS ?date) (SAMPLE(?t) AS ?title)
 WHERE {{
-  ?ms org:member {iri(person)} ; gkg:recordedAt ?meeting .
+  {values("who", _nodes(person))}
+  ?ms org:member ?who ; gkg:recordedAt ?meeting .
   OPTIONAL {{ ?ms org:role ?role . OPTIONAL {{ ?role skos:prefLabel ?rl }} }}
   OPTIONAL {{ ?ms org:organization ?organisation .
     OPTIONAL {{ ?organisation skos:prefLabel ?ol }} }}
@@ -309,21 +344,22 @@ LIMIT {int(limit)} OFFSET {int(offset)}
     )
 
 
-def person_meetings_query(person: str, limit: int = 50, offset: int = 0) -> str:
-    """Meetings a person attended, chaired, minuted or sent apologies to, newest first
-    (`limit` rows from `offset`).
+def person_meetings_query(person: str | Iterable[str], limit: int = 50, offset: int = 0) -> str:
+    """Meetings a person (any of its nodes) attended, chaired, minuted or sent apologies
+    to, newest first (`limit` rows from `offset`).
 
-    Each branch of the UNION checks its own meeting: ``?meeting a gkg:Meeting`` after
-    the UNION would be joined with every meeting in the store."""
-    p = iri(person)
+    Each branch of the UNION binds its own nodes and checks its own meeting: a
+    ``VALUES`` or ``?meeting a gkg:Meeting`` after the UNION would be joined with every
+    meeting in the store."""
+    who = values("who", _nodes(person))
     return _q(
         f"""SELECT ?meeting (SAMPLE(?t) AS ?title) (SAMPLE(?d) AS ?date)
        (GROUP_CONCAT(DISTINCT ?how; separator=" ") AS ?how) (SAMPLE(?bl) AS ?body_label)
 WHERE {{
-  {{ ?meeting gkg:attendee {p} ; a gkg:Meeting BIND("present" AS ?how) }}
-  UNION {{ ?meeting gkg:sentApologies {p} ; a gkg:Meeting BIND("apologies" AS ?how) }}
-  UNION {{ ?meeting gkg:chair {p} ; a gkg:Meeting BIND("chair" AS ?how) }}
-  UNION {{ ?meeting gkg:minutedBy {p} ; a gkg:Meeting BIND("minutes" AS ?how) }}
+  {{ {who} ?meeting gkg:attendee ?who ; a gkg:Meeting BIND("present" AS ?how) }}
+  UNION {{ {who} ?meeting gkg:sentApologies ?who ; a gkg:Meeting BIND("apologies" AS ?how) }}
+  UNION {{ {who} ?meeting gkg:chair ?who ; a gkg:Meeting BIND("chair" AS ?how) }}
+  UNION {{ {who} ?meeting gkg:minutedBy ?who ; a gkg:Meeting BIND("minutes" AS ?how) }}
   OPTIONAL {{ ?meeting dcterms:title ?t }} OPTIONAL {{ ?meeting dcterms:date ?d }}
   OPTIONAL {{ ?meeting schema:organizer/skos:prefLabel ?bl }}
 }} GROUP BY ?meeting ORDER BY DESC(?date) ?meeting
@@ -332,26 +368,42 @@ LIMIT {int(limit)} OFFSET {int(offset)}
     )
 
 
-def person_statements_query(person: str, limit: int = 50, offset: int = 0) -> str:
-    """A person's statements, latest meeting first (`limit` rows from `offset`):
-    statement, text, act, mention, meeting, date, document, start, end."""
+def person_statements_query(person: str | Iterable[str], limit: int = 50, offset: int = 0) -> str:
+    """A person's statements (under any of its nodes), latest meeting first (`limit`
+    rows from `offset`): statement, text, act, mention, meeting, date, document, start,
+    end.
+
+    The page's statements are picked first (statement, document, meeting, date, start:
+    no text), then only those are looked up, in the union graph (a ``GRAPH ?document``
+    after the subquery was evaluated for every statement of the store first): a person
+    with thousands of statements costs little more than one with a few."""
     return _q(
         f"""SELECT ?statement ?text ?act ?mention ?meeting ?date ?title ?document ?start ?end WHERE {{
-  GRAPH ?document {{ ?statement gkg:speaker {iri(person)} ; a gkg:Statement ; gkg:text ?text .
-    OPTIONAL {{ ?statement gkg:act ?act }} OPTIONAL {{ ?statement gkg:mention ?mention }}
-    OPTIONAL {{ ?statement gkg:spanStart ?start }} OPTIONAL {{ ?statement gkg:spanEnd ?end }} }}
-  OPTIONAL {{ ?meeting prov:wasDerivedFrom ?document .
-    OPTIONAL {{ ?meeting dcterms:date ?date }} OPTIONAL {{ ?meeting dcterms:title ?title }} }}
-}} ORDER BY DESC(?date) ?start ?statement LIMIT {int(limit)} OFFSET {int(offset)}
+  {{ SELECT DISTINCT ?statement ?document ?meeting ?date ?start WHERE {{
+    {values("who", _nodes(person))}
+    GRAPH ?document {{ ?statement gkg:speaker ?who ; a gkg:Statement }}
+    ?meeting prov:wasDerivedFrom ?document .
+    OPTIONAL {{ ?meeting dcterms:date ?date }}
+    OPTIONAL {{ ?statement gkg:spanStart ?start }}
+  }} ORDER BY DESC(?date) ?start ?statement LIMIT {int(limit)} OFFSET {int(offset)} }}
+  ?statement gkg:text ?text .
+  OPTIONAL {{ ?statement gkg:act ?act }} OPTIONAL {{ ?statement gkg:mention ?mention }}
+  OPTIONAL {{ ?statement gkg:spanEnd ?end }}
+  OPTIONAL {{ ?meeting dcterms:title ?title }}
+}} ORDER BY DESC(?date) ?start ?statement
 """
     )
 
 
-def agent_actions_query(agent: str, role: str, limit: int = 200, offset: int = 0) -> str:
-    """Actions a person or organisation owns (`role` "owner") or is owed ("owed_to"),
-    newest meeting first, with the meeting (date, title) and document."""
+def agent_actions_query(
+    agent: str | Iterable[str], role: str, limit: int = 200, offset: int = 0
+) -> str:
+    """Actions a person or organisation (any of its nodes) owns (`role` "owner") or is
+    owed ("owed_to"), newest meeting first, with the meeting (date, title) and document."""
     prop = {"owner": "gkg:owner", "owed_to": "gkg:owedTo"}[role]
-    return _actions_with_meeting(f"?action {prop} {iri(agent)} .", limit, offset=offset)
+    return _actions_with_meeting(
+        f"{values('who', _nodes(agent))} ?action {prop} ?who .", limit, offset=offset
+    )
 
 
 def _actions_with_meeting(pattern: str, limit: int, extra: str = "", offset: int = 0) -> str:
@@ -379,24 +431,27 @@ WHERE {{
     )
 
 
-def organisation_meetings_query(org: str, limit: int = 200) -> str:
-    """Meetings an organisation held (schema:organizer), newest first."""
+def organisation_meetings_query(org: str | Iterable[str], limit: int = 200) -> str:
+    """Meetings an organisation (any of its nodes) held (schema:organizer), newest first."""
     return _q(
         f"""SELECT ?meeting (SAMPLE(?t) AS ?title) (SAMPLE(?d) AS ?date) WHERE {{
-  ?meeting schema:organizer {iri(org)} ; a gkg:Meeting .
+  {values("who", _nodes(org))}
+  ?meeting schema:organizer ?who ; a gkg:Meeting .
   OPTIONAL {{ ?meeting dcterms:title ?t }} OPTIONAL {{ ?meeting dcterms:date ?d }}
 }} GROUP BY ?meeting ORDER BY DESC(?date) LIMIT {int(limit)}
 """
     )
 
 
-def organisation_members_query(org: str) -> str:
-    """People recorded with a role in an organisation: person, name, role, first, last."""
+def organisation_members_query(org: str | Iterable[str]) -> str:
+    """People recorded with a role in an organisation (any of its nodes): person, name,
+    role, first, last."""
     return _q(
         f"""SELECT ?person (SAMPLE(?n) AS ?name) (SAMPLE(?rl) AS ?role)
        (MIN(?d) AS ?first) (MAX(?d) AS ?last)
 WHERE {{
-  ?ms org:organization {iri(org)} ; org:member ?person .
+  {values("who", _nodes(org))}
+  ?ms org:organization ?who ; org:member ?person .
   OPTIONAL {{ ?ms org:role/skos:prefLabel ?rl }}
   OPTIONAL {{ ?ms gkg:recordedAt/dcterms:date ?d }}
   OPTIONAL {{ ?person foaf:name ?n }}
@@ -406,11 +461,13 @@ WHERE {{
 
 
 # -- places and topics -----------------------------------------------------------------
-def mentions_timeline_query(node: str) -> str:
-    """Paragraphs mentioning a node per meeting date: date, n (oldest first)."""
+def mentions_timeline_query(node: str | Iterable[str]) -> str:
+    """Paragraphs mentioning a node (any of several) per meeting date: date, n (oldest
+    first)."""
     return _q(
         f"""SELECT ?date (COUNT(DISTINCT ?p) AS ?n) WHERE {{
-  GRAPH ?g {{ ?p gkg:mentions {iri(node)} ; a gkg:Paragraph }}
+  {values("who", _nodes(node))}
+  GRAPH ?g {{ ?p gkg:mentions ?who ; a gkg:Paragraph }}
   ?m prov:wasDerivedFrom ?g ; dcterms:date ?date .
 }} GROUP BY ?date ORDER BY ?date
 """
@@ -418,7 +475,10 @@ def mentions_timeline_query(node: str) -> str:
 
 
 def mentioning_paragraphs_query(
-    node: str, limit: int = 50, offset: int = 0, meetings: Iterable[str] | None = None
+    node: str | Iterable[str],
+    limit: int = 50,
+    offset: int = 0,
+    meetings: Iterable[str] | None = None,
 ) -> str:
     """The latest paragraphs that mention a node (`limit` from `offset`): paragraph,
     text, order, meeting, date, title, document. With `meetings`, only in the minutes
@@ -427,7 +487,10 @@ def mentioning_paragraphs_query(
 
     The newest are picked first (paragraph, document, meeting, date: no OPTIONAL
     that could leave them unbound), then only those are looked up."""
-    found = f"GRAPH ?document {{ ?paragraph gkg:mentions {iri(node)} ; a gkg:Paragraph }}"
+    found = (
+        f"{values('who', _nodes(node))}\n    "
+        "GRAPH ?document { ?paragraph gkg:mentions ?who ; a gkg:Paragraph }"
+    )
     if meetings is None:
         found += "\n    ?meeting prov:wasDerivedFrom ?document ."
     else:
@@ -449,10 +512,15 @@ WHERE {{
     )
 
 
-def mentioning_actions_query(node: str, *, open_only: bool = True, limit: int = 100) -> str:
-    """Actions that mention a node (open ones only by default), newest meeting first."""
+def mentioning_actions_query(
+    node: str | Iterable[str], *, open_only: bool = True, limit: int = 100
+) -> str:
+    """Actions that mention a node (any of several; open ones only by default), newest
+    meeting first."""
     extra = f"?action gkg:status <{STATUS_OPEN}> ." if open_only else ""
-    return _actions_with_meeting(f"?action gkg:mentions {iri(node)} .", limit, extra)
+    return _actions_with_meeting(
+        f"{values('who', _nodes(node))} ?action gkg:mentions ?who .", limit, extra
+    )
 
 
 def topic_meetings_query(topic: str, limit: int = 200, offset: int = 0) -> str:
@@ -483,5 +551,102 @@ WHERE {{
   OPTIONAL {{ ?ms gkg:recordedAt/dcterms:date ?d }}
   OPTIONAL {{ ?person foaf:name ?n }}
 }} GROUP BY ?person ORDER BY DESC(?last) ?name
+"""
+    )
+
+
+# -- identity (kg.identity's derived graph) ---------------------------------------------
+def canonical_query(node: str) -> str:
+    """The canonical node a node was merged into (kg.identity: ``variant owl:sameAs
+    canonical`` in the identity graph): canonical (no row: the node is its own)."""
+    return _q(
+        f"""SELECT ?canonical WHERE {{
+  {same_as(iri(node), "?canonical")}
+  FILTER(?canonical != {iri(node)})
+}} ORDER BY ?canonical LIMIT 1
+"""
+    )
+
+
+def variants_query(canonical: str) -> str:
+    """The nodes kg.identity merged into `canonical`, with the evidence the graph holds
+    for each: variant, name (as the minutes wrote it), meetings (how many minutes name
+    it), first and last (their dates). From the node's own document graphs only."""
+    c = iri(canonical)
+    return _q(
+        f"""SELECT ?variant (SAMPLE(?n) AS ?name) (COUNT(DISTINCT ?m) AS ?meetings)
+       (MIN(?d) AS ?first) (MAX(?d) AS ?last)
+WHERE {{
+  {{ SELECT DISTINCT ?variant WHERE {{ {same_as("?variant", c)} FILTER(?variant != {c}) }} }}
+  OPTIONAL {{ GRAPH ?g {{ ?variant foaf:name|skos:prefLabel ?n }}
+    OPTIONAL {{ ?m prov:wasDerivedFrom ?g . OPTIONAL {{ ?m dcterms:date ?d }} }} }}
+}} GROUP BY ?variant ORDER BY ?name ?variant
+"""
+    )
+
+
+# -- commitments timeline ---------------------------------------------------------------
+COMMITMENT_KINDS = ("person", "organisation", "topic", "place")
+
+
+def commitments_query(kind: str, nodes: str | Iterable[str], limit: int = 60) -> str:
+    """The newest `limit` actions and commitments of an entity (any of its nodes), for
+    its timeline: a person's or organisation's owned and owed ones (an organisation's
+    also those raised at the meetings it held), those that mention a topic or place (a
+    topic's also those under an agenda item about it).
+
+    Columns: action, text, kind, ref, meeting, date (raised), title, due (gkg:due, or
+    the next meeting's date for a due text naming it), due_text, raised_status
+    (gkg:status), status (kg.ledger's gkg:currentStatus, else gkg:status), start, end,
+    document. Newest raised first. The actions are found from the entity's nodes (each
+    branch binds them itself), picked, then looked up: no scan of the store."""
+    if kind not in COMMITMENT_KINDS:
+        raise ValueError(f"unknown kind {kind!r}")
+    who = values("who", _nodes(nodes))
+    pick = "GRAPH ?g {{ {p} ?action a gkg:Action }} ?action gkg:raisedAt ?m ."
+    if kind in ("person", "organisation"):
+        patterns = [
+            pick.format(p=f"{who} ?action gkg:owner ?who ."),
+            pick.format(p=f"{who} ?action gkg:owedTo ?who ."),
+        ]
+        if kind == "organisation":
+            patterns.append(
+                f"{who} ?m schema:organizer ?who ; a gkg:Meeting ; prov:wasDerivedFrom ?g . "
+                "GRAPH ?g { ?action gkg:raisedAt ?m ; a gkg:Action }"
+            )
+    else:
+        patterns = [pick.format(p=f"{who} ?action gkg:mentions ?who .")]
+        if kind == "topic":
+            patterns.append(
+                f"{who} ?item dcterms:subject ?who ; a gkg:AgendaItem . "
+                "GRAPH ?g { ?action dcterms:isPartOf ?item ; a gkg:Action } "
+                "?action gkg:raisedAt ?m ."
+            )
+    found = "\n    UNION ".join(f"{{ {p} OPTIONAL {{ ?m dcterms:date ?md }} }}" for p in patterns)
+    return _q(
+        f"""SELECT ?action (SAMPLE(?t) AS ?text) (SAMPLE(?k) AS ?kind) (SAMPLE(?r) AS ?ref)
+       (SAMPLE(?m) AS ?meeting) (SAMPLE(?md) AS ?date) (SAMPLE(?mt) AS ?title)
+       (SAMPLE(?due_) AS ?due) (SAMPLE(?dt) AS ?due_text)
+       (SAMPLE(?raised_) AS ?raised_status) (SAMPLE(?status_) AS ?status)
+       (SAMPLE(?s) AS ?start) (SAMPLE(?e) AS ?end) (SAMPLE(?g) AS ?document)
+WHERE {{
+  {{ SELECT DISTINCT ?action ?g ?m ?md WHERE {{
+    {found}
+  }} ORDER BY DESC(?md) ?action LIMIT {int(limit)} }}
+  FILTER NOT EXISTS {{ ?action gkg:reviewStatus gkg:Rejected }}
+  OPTIONAL {{ ?action gkg:text ?t }}
+  BIND(IF(EXISTS {{ ?action a gkg:Commitment }}, "commitment", "action") AS ?k)
+  OPTIONAL {{ ?action gkg:ref ?r }}
+  OPTIONAL {{ ?m dcterms:title ?mt }}
+  OPTIONAL {{ ?action gkg:due ?dd }} OPTIONAL {{ ?action gkg:dueText ?dt }}
+  OPTIONAL {{ FILTER(!BOUND(?dd)) ?m gkg:nextMeetingDate ?nd
+    FILTER(REGEX(STR(?dt), "^(?:by |at |to |before )?(?:the )?next meeting$", "i")) }}
+  BIND(STR(COALESCE(?dd, ?nd)) AS ?due_)
+  OPTIONAL {{ ?action gkg:status ?st_raised }}
+  OPTIONAL {{ ?action gkg:currentStatus ?st_now }}
+  BIND(LCASE(STRAFTER(STR(?st_raised), "#Status")) AS ?raised_)
+  BIND(LCASE(STRAFTER(STR(COALESCE(?st_now, ?st_raised)), "#Status")) AS ?status_)
+  OPTIONAL {{ ?action gkg:spanStart ?s }} OPTIONAL {{ ?action gkg:spanEnd ?e }}
+}} GROUP BY ?action ORDER BY DESC(?date) ?action
 """
     )

@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, abort, redirect, request
+from flask import Blueprint, abort, current_app, redirect, request
 
 from kg import iris
 from web import data, render
@@ -237,6 +237,17 @@ def entity(kind: str, slug: str) -> Any:
     if not types:
         abort(404, "Nothing is known by that name")
     page_kind = TYPES[kind]
+    if page_kind != "role":
+        # a node kg.identity merged into another: its page is the canonical node's
+        # (RDF of the node itself is web.views.linkeddata's, answered before this view)
+        canon = select(Q.canonical_query(node))
+        target = entity_url(canon[0]["canonical"]) if canon else None
+        if target:
+            if request.path.startswith("/api/"):
+                target = "/api" + target
+            return redirect(target + suffix, 303)
+    variants = select(Q.variants_query(node)) if page_kind != "role" else []
+    nodes = [node] + [str(v["variant"]) for v in variants]
     labels = select(Q.labels_query([node]))
     label = (labels[0]["label"] if labels else None) or slug
     alt = [a for a in ((labels[0]["alt"] or "") if labels else "").split("\x1f") if a]
@@ -248,6 +259,7 @@ def entity(kind: str, slug: str) -> Any:
         "alt_labels": alt,
         "url": f"/id/{kind}/{slug}",
         "classes": sorted(types),
+        "also": _also_recorded(kind, slug, variants),
     }
     build = {
         "person": _person,
@@ -256,8 +268,72 @@ def entity(kind: str, slug: str) -> Any:
         "topic": _topic,
         "role": _role,
     }[page_kind]
-    page_data = {"entity": info, **build(node)}
+    page_data = {"entity": info, **build(nodes)}
+    if page_kind != "role":
+        page_data["commitments"] = _commitments(page_kind, nodes, str(label))
     return render.page(f"entity_{page_kind}.html", page_data)
+
+
+def _also_recorded(
+    kind: str, slug: str, variants: list[dict[str, str | None]]
+) -> list[dict[str, Any]]:
+    """The names kg.identity merged into a node, one entry per name as written: how many
+    nodes and minutes carry it, first and last meeting date, and (for a person) the page
+    that explains the merge (kg.identity.explain, as `govkg why-same` does)."""
+    names: dict[str, dict[str, Any]] = {}
+    for v in variants:
+        name = str(v["name"] or (node_path(v["variant"]) or "").rsplit("/", 1)[-1])
+        entry = names.setdefault(
+            name.casefold(),
+            {"name": name, "nodes": [], "meetings": 0, "first": None, "last": None},
+        )
+        entry["nodes"].append(v["variant"])
+        entry["meetings"] += to_int(v["meetings"]) or 0
+        for key, pick in (("first", min), ("last", max)):
+            if v[key]:
+                entry[key] = pick(filter(None, [entry[key], v[key]]))
+    out = []
+    for entry in sorted(names.values(), key=lambda e: (-len(e["nodes"]), e["name"].casefold())):
+        other = (node_path(entry["nodes"][0]) or "").rsplit("/", 1)[-1]
+        entry["why_url"] = f"/id/{kind}/{slug}/same-as/{other}" if kind == "person" else None
+        entry["records"] = len(entry.pop("nodes"))
+        out.append(entry)
+    return out
+
+
+@bp.get("/id/person/<slug>/same-as/<other>")
+def same_as(slug: str, other: str) -> Any:
+    """Why kg.identity made `other` the person `slug`: the evidence for both nodes and
+    the chain of rules that joined them (kg.identity.explain, as `govkg why-same`)."""
+    if not (SLUG.match(slug) and SLUG.match(other)):
+        abort(404, "Nothing is known by that name")
+    node, variant = f"{iris.base()}person/{slug}", f"{iris.base()}person/{other}"
+    canon = select(Q.canonical_query(variant))
+    if not canon or canon[0]["canonical"] != node:
+        abort(404, "These two are not recorded as one person")
+
+    def explain() -> str:
+        from kg.identity import curation_path, explain, load_curation
+
+        try:
+            curation = load_curation(curation_path(current_app.config["DATA"]))
+        except ValueError:
+            curation = None
+        try:
+            return explain(data.store(), variant, node, curation)[1]
+        except LookupError as exc:
+            return str(exc)
+
+    text = data.memo(("why-same", variant, node), explain)
+    labels = {str(r["node"]): r["label"] for r in select(Q.labels_query([node, variant]))}
+    return render.page(
+        "entity_same_as.html",
+        {
+            "entity": {"iri": node, "label": labels.get(node) or slug, "url": f"/id/person/{slug}"},
+            "variant": {"iri": variant, "label": labels.get(variant) or other},
+            "explanation": text,
+        },
+    )
 
 
 def _document(sha: str, suffix: str) -> Any:
@@ -339,10 +415,13 @@ def _paged(
     return rows[:PERSON_LIST], _section_links(name, page, len(rows) > PERSON_LIST)
 
 
-def _person(node: str) -> dict[str, Any]:
+def _person(nodes: list[str]) -> dict[str, Any]:
+    """A person's page: its lists gather every node kg.identity merged into it (`nodes`,
+    the canonical one first), each list paged on its own."""
+    node = nodes[0]
     paging: dict[str, Any] = {}
     found, paging["roles"] = _paged(
-        "roles", lambda n, off: Q.person_roles_query(node, limit=n, offset=off)
+        "roles", lambda n, off: Q.person_roles_query(nodes, limit=n, offset=off)
     )
     roles = []
     for r in found:
@@ -356,19 +435,19 @@ def _person(node: str) -> dict[str, Any]:
             }
         )
     found, paging["meetings"] = _paged(
-        "meetings", lambda n, off: Q.person_meetings_query(node, limit=n, offset=off)
+        "meetings", lambda n, off: Q.person_meetings_query(nodes, limit=n, offset=off)
     )
     meetings = [
         {**_meeting_ref(r), "body": r["body_label"], "as": (r["how"] or "").split()} for r in found
     ]
     rows, paging["statements"] = _paged(
-        "statements", lambda n, off: Q.person_statements_query(node, limit=n, offset=off)
+        "statements", lambda n, off: Q.person_statements_query(nodes, limit=n, offset=off)
     )
     owned, paging["actions_owned"] = _paged(
-        "actions_owned", lambda n, off: Q.agent_actions_query(node, "owner", n, off)
+        "actions_owned", lambda n, off: Q.agent_actions_query(nodes, "owner", n, off)
     )
     owed, paging["actions_owed"] = _paged(
-        "actions_owed", lambda n, off: Q.agent_actions_query(node, "owed_to", n, off)
+        "actions_owed", lambda n, off: Q.agent_actions_query(nodes, "owed_to", n, off)
     )
     where = locate([str(r["statement"]) for r in rows] + [str(r["action"]) for r in owned + owed])
     many = many_documents([str(r["meeting"]) for r in rows + owned + owed if r["meeting"]])
@@ -402,9 +481,10 @@ def _person(node: str) -> dict[str, Any]:
     }
 
 
-def _organisation(node: str) -> dict[str, Any]:
+def _organisation(nodes: list[str]) -> dict[str, Any]:
+    """An organisation's page, gathering the aliases kg.identity merged into it."""
     return {
-        "meetings": [_meeting_ref(r) for r in select(Q.organisation_meetings_query(node))],
+        "meetings": [_meeting_ref(r) for r in select(Q.organisation_meetings_query(nodes))],
         "members": [
             {
                 "iri": r["person"],
@@ -414,11 +494,11 @@ def _organisation(node: str) -> dict[str, Any]:
                 "first": r["first"],
                 "last": r["last"],
             }
-            for r in select(Q.organisation_members_query(node))
+            for r in select(Q.organisation_members_query(nodes))
         ],
-        "actions_owned": located_actions(select(Q.agent_actions_query(node, "owner"))),
-        "actions_owed": located_actions(select(Q.agent_actions_query(node, "owed_to"))),
-        **_mentions(node),
+        "actions_owned": located_actions(select(Q.agent_actions_query(nodes, "owner"))),
+        "actions_owed": located_actions(select(Q.agent_actions_query(nodes, "owed_to"))),
+        **_mentions(nodes),
     }
 
 
@@ -431,7 +511,7 @@ MENTIONS_WINDOW = 400
 """The latest mentions are looked for in the newest this many meetings first."""
 
 
-def _latest_mentions(node: str, limit: int, total: int) -> list[dict[str, str | None]]:
+def _latest_mentions(node: list[str], limit: int, total: int) -> list[dict[str, str | None]]:
     """The newest `limit` of the `total` paragraphs mentioning a node, newest first.
 
     A node mentioned more than MENTIONS_WINDOW times is asked of the newest
@@ -452,7 +532,7 @@ def _latest_mentions(node: str, limit: int, total: int) -> list[dict[str, str | 
     return select(Q.mentioning_paragraphs_query(node, limit=limit))
 
 
-def _mentions(node: str) -> dict[str, Any]:
+def _mentions(node: list[str]) -> dict[str, Any]:
     """Mentions over time (per meeting date) and the latest mentioning paragraphs.
 
     The timeline counts every mention of the node, so it is worked out once per opened
@@ -464,7 +544,7 @@ def _mentions(node: str) -> dict[str, Any]:
             for r in select(Q.mentions_timeline_query(node))
         ]
 
-    timeline = data.memo(("mentions_timeline", node), count)
+    timeline = data.memo(("mentions_timeline", tuple(node)), count)
     rows = _latest_mentions(node, MENTIONS, sum(t["count"] for t in timeline))
     many = many_documents([str(r["meeting"]) for r in rows if r["meeting"]])
     paragraphs = [
@@ -484,16 +564,17 @@ def _mentions(node: str) -> dict[str, Any]:
     return {"timeline": timeline, "paragraphs": paragraphs}
 
 
-def _place(node: str) -> dict[str, Any]:
+def _place(nodes: list[str]) -> dict[str, Any]:
     return {
-        **_mentions(node),
-        "open_actions": located_actions(select(Q.mentioning_actions_query(node))),
-        "search_url": "/?" + urlencode({"place": _label_of(node)}),
+        **_mentions(nodes),
+        "open_actions": located_actions(select(Q.mentioning_actions_query(nodes))),
+        "search_url": "/?" + urlencode({"place": _label_of(nodes[0])}),
     }
 
 
-def _topic(node: str) -> dict[str, Any]:
-    mentions = _mentions(node)
+def _topic(nodes: list[str]) -> dict[str, Any]:
+    node = nodes[0]
+    mentions = _mentions(nodes)
     meetings = [
         {**_meeting_ref(r), "items": to_int(r["items"]) or 0}
         for r in select(Q.topic_meetings_query(node))
@@ -505,7 +586,8 @@ def _topic(node: str) -> dict[str, Any]:
     }
 
 
-def _role(node: str) -> dict[str, Any]:
+def _role(nodes: list[str]) -> dict[str, Any]:
+    node = nodes[0]
     return {
         "holders": [
             {
@@ -524,6 +606,98 @@ def _role(node: str) -> dict[str, Any]:
 def _label_of(node: str) -> str:
     rows = select(Q.labels_query([node]))
     return str((rows[0]["label"] if rows else None) or "")
+
+
+TIMELINE = 60
+"""Commitments drawn on an entity's timeline: the newest this many (the tracker lists all)."""
+
+_TRACKER_FILTER = {"person": "owner", "organisation": "body", "topic": "topic", "place": "place"}
+
+
+def _commitments(kind: str, nodes: list[str], label: str) -> dict[str, Any]:
+    """The newest TIMELINE commitments of an entity for its timeline: each with its
+    raising meeting, due date, follow-ups (kg.ledger; a possible one marked, never
+    counted) and status (the ledger's, "overdue" when open or updated past its due date
+    today), the chart (web.charts.commitments_svg) and the tracker URL for the rest.
+
+    Looked up once per opened store (web.data.memo); overdue is worked out per request."""
+    from kg.ledger import follow_ups
+    from web.tracker import source_path
+    from web.views.actions import today
+
+    def fetch() -> tuple[list[dict[str, Any]], bool]:
+        rows = select(Q.commitments_query(kind, nodes, limit=TIMELINE + 1))
+        more, rows = len(rows) > TIMELINE, rows[:TIMELINE]
+        links = follow_ups(data.store(), [str(r["action"]) for r in rows]) if rows else {}
+        found = located_actions([{**r, "owner": None, "owed_to": None} for r in rows])
+        items = []
+        for r, action in zip(rows, found, strict=True):
+            ups = [
+                {
+                    "date": f["date"],
+                    "title": f["title"],
+                    "status": f["status"],
+                    "possible": bool(f["possible"]),
+                    "confidence": f["confidence"],
+                    "url": source_path(str(f["meeting"]), _paragraph(f["paragraph"]), None),
+                }
+                for f in links.get(str(r["action"]), [])
+            ]
+            text = str(r["text"] or "")
+            items.append(
+                {
+                    "iri": r["action"],
+                    "text": text,
+                    "kind": r["kind"],
+                    "label": f"{r['ref']}: {text}" if r["ref"] else text,
+                    "raised": r["date"],
+                    "meeting": action["meeting"],
+                    "url": action["url"],
+                    "due": r["due"] if r["due"] and SHORT_DATE.match(r["due"]) else None,
+                    "due_text": r["due_text"],
+                    "recorded_status": r["status"] or "open",
+                    "follow_ups": ups,
+                }
+            )
+        return items, more
+
+    items, more = data.memo(("commitments", kind, tuple(nodes)), fetch)
+    day = today()
+    shown = []
+    for item in items:
+        status = item["recorded_status"]
+        if status in ("open", "updated") and item["due"] and item["due"] < day:
+            status = "overdue"
+        shown.append({**item, "status": status})
+    from urllib.parse import quote
+
+    title = f"Commitments of {label} over time, newest first"
+    if kind in ("topic", "place"):
+        title = f"Commitments about {label} over time, newest first"
+    chart = None
+    if shown:
+        from markupsafe import Markup
+
+        from web import charts
+
+        chart = Markup(  # noqa: S704 - drawn by our own code, every text escaped there
+            charts.commitments_svg(shown, title=title, chart_id="commitments")
+        )
+    return {
+        "items": shown,
+        "more": more,
+        "limit": TIMELINE,
+        "chart": chart,
+        "title": title,
+        "tracker_url": f"/actions?{_TRACKER_FILTER[kind]}={quote(label)}",
+    }
+
+
+def _paragraph(value: object) -> int | None:
+    return value if isinstance(value, int) else None
+
+
+SHORT_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @bp.app_template_global()
