@@ -15,6 +15,8 @@ DEFAULTS: dict[str, Any] = {
     "SITE_NAME": "govkg",
     "PER_PAGE": 10,
     "FEED_ITEMS": 50,
+    # bytes of request body at most (413 beyond; web/security.py)
+    "MAX_CONTENT_LENGTH": 2**20,
 }
 
 
