@@ -5,8 +5,11 @@ nodes: the full name ("Jane Doe" -> person/jane-doe), the initials form ("J Doe"
 person/j-doe) and the surname alone, which is scoped to the body or, when the minutes
 do not name their body, to the meeting ("Cllr Doe" -> person/{body}-doe or
 person/{meeting}-doe). The document graphs keep those nodes as extracted (a document
-graph stays a pure function of its file); this module adds a DERIVED named graph,
-``{BASE}graph/identity``, recomputed from the whole store after each ingest:
+graph stays a pure function of its file); this module adds DERIVED named graphs, one
+per group (see below): ``{BASE}graph/identity/{body-slug}`` (``series-{name}-{hash}``
+for a series of files that names no body, ``doc-{sha256}`` for a lone document). Each
+is replaced whole. Readers ask the default graph (the union: only these graphs hold
+owl:sameAs and gkg:Tenure) or bind ``?g`` by VALUES to `identity_graphs`. They hold:
 
 - ``alias owl:sameAs canonical`` for every node merged into another, and the
   variants' names as ``skos:altLabel`` of the canonical node;
@@ -22,6 +25,13 @@ on the order of ingest. Whether "Cllr Doe" is "Jane Doe" depends on the other
 documents of the body; a build-time table would give a document ingested before the
 full name appeared another graph than one ingested after. The pass here is a function
 of the set of stored documents only, so re-ingest and any order give the same graph.
+
+Incremental: after an ingest that only ADDED documents, `refresh` recomputes the groups
+they touch and nothing else (`_component`: the closure of their bodies, series of files,
+person nodes and curation pairs, each read by VALUES), so one new meeting costs about
+the same in a store of 10,000 meetings as in an empty one; a replaced document, a
+missing series table (DATA/identity-series.json) or `govkg identity` recompute all.
+The graphs are the same either way (tests/kg/test_identity.py).
 
 Where people are grouped: a *group* is a body (the meeting's ``schema:organizer``);
 when a document names no body it is grouped with the documents of its *series* (the
@@ -49,8 +59,11 @@ the minutes' mentions) or a pair listed ``gkg:notSameAs`` in the curation file.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import re
+import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -66,6 +79,9 @@ from kg.store import term_value
 __all__ = [
     "OWL_SAME_AS",
     "graph_iri",
+    "graph_prefix",
+    "legacy_graph_iri",
+    "identity_graphs",
     "Curation",
     "load_curation",
     "curation_path",
@@ -86,9 +102,36 @@ _TITLE_IN_TEXT = re.compile(
 _BODY_WORDS = {"council", "committee", "board", "panel", "authority", "above-council"}
 
 
-def graph_iri() -> ox.NamedNode:
-    """The derived identity graph: ``{BASE}graph/identity``."""
+def graph_prefix() -> str:
+    """Every identity graph's IRI starts with this: ``{BASE}graph/identity/``."""
+    return f"{iris.base()}graph/identity/"
+
+
+def legacy_graph_iri() -> ox.NamedNode:
+    """The single identity graph of earlier versions (``{BASE}graph/identity``): a full
+    refresh drops it."""
     return ox.NamedNode(f"{iris.base()}graph/identity")
+
+
+def graph_iri(group: str) -> ox.NamedNode:
+    """The derived identity graph of one group (a body, a series of files, a document):
+    ``{BASE}graph/identity/{slug}`` -- the body's slug ("org/town-council" ->
+    "town-council"), "series-{name}-{hash}" or "doc-{sha256}"."""
+    base = iris.base()
+    if group.startswith(base):
+        tail = group[len(base) :]
+        if tail.startswith("org/"):
+            slug = tail[4:]
+        elif tail.startswith("graph/document/") or "/" in tail:
+            slug = "doc-" + iris.slug(tail.rsplit("/", 1)[-1])
+        else:
+            slug = iris.slug(tail)
+    elif group.startswith("series:"):
+        name = iris.slug(group.rsplit("/", 1)[-1]) or "series"
+        slug = f"series-{name}-{hashlib.sha1(group.encode()).hexdigest()[:10]}"
+    else:
+        slug = "other-" + hashlib.sha1(group.encode()).hexdigest()[:16]
+    return ox.NamedNode(f"{graph_prefix()}{slug}")
 
 
 def _n(term: Any) -> ox.NamedNode:
@@ -202,47 +245,72 @@ class _Docs:
     body: dict[str, str] = field(default_factory=dict)
     inferred_body: dict[str, str] = field(default_factory=dict)
     group: dict[str, str] = field(default_factory=dict)
+    series: dict[str, str | None] = field(default_factory=dict)
 
 
-def _documents(store: Any) -> _Docs:
-    _, rows = store.select(
-        "SELECT ?g ?m ?d ?body ?path WHERE { GRAPH ?g { ?g a gkg:SourceDocument . "
-        "?m a gkg:Meeting . OPTIONAL { ?m dcterms:date ?d } "
-        "OPTIONAL { ?m schema:organizer ?body } OPTIONAL { ?g gkg:sourcePath ?path } } }"
-    )
+_CHUNK = 400
+"""IRIs per VALUES block."""
+
+
+def _values(var: str, terms: Iterable[str]) -> str:
+    return f"VALUES ?{var} {{ {' '.join(f'<{t}>' for t in terms)} }}"
+
+
+def _chunks(items: Iterable[str]) -> list[list[str]]:
+    ordered = sorted(set(items))
+    return [ordered[i : i + _CHUNK] for i in range(0, len(ordered), _CHUNK)]
+
+
+def _select(store: Any, where: str, head: str, only: Iterable[str] | None) -> list[dict[str, Any]]:
+    """`SELECT head WHERE { GRAPH ?g { ?g a gkg:SourceDocument . where } }` over every
+    document graph, or (only) over those named, by VALUES: never a scan of the store."""
+    if only is None:
+        q = f"SELECT {head} WHERE {{ GRAPH ?g {{ ?g a gkg:SourceDocument . {where} }} }}"
+        return list(store.select(q)[1])
+    rows: list[dict[str, Any]] = []
+    for chunk in _chunks(only):
+        q = f"SELECT {head} WHERE {{ {_values('g', chunk)} GRAPH ?g {{ {where} }} }}"
+        rows += store.select(q)[1]
+    return rows
+
+
+_DOC_WHERE = (
+    "?m a gkg:Meeting . OPTIONAL { ?m dcterms:date ?d } "
+    "OPTIONAL { ?m schema:organizer ?body } OPTIONAL { ?g gkg:sourcePath ?path }"
+)
+
+
+def _documents(rows: list[dict[str, Any]]) -> _Docs:
+    """The documents of `rows` (g, m, d, body, path) with their groups: a series' body is
+    the one its documents name most often (ties: the first by IRI)."""
     docs = _Docs()
-    series: dict[str, str | None] = {}
-    for r in rows:
+    for r in sorted(rows, key=lambda r: (r["g"] or "", r["body"] or "", r["d"] or "")):
         g = r["g"] or ""
         docs.meeting[g] = r["m"] or ""
         if r["d"]:
             docs.date[g] = r["d"]
         if r["body"]:
             docs.body[g] = r["body"]
-        series[g] = _series_key(r["path"])
-    # a series' body: the one its documents name most often (ties: the first by IRI)
+        docs.series[g] = _series_key(r["path"])
     votes: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for g, body in docs.body.items():
-        if series.get(g):
-            votes[series[g] or ""][body] += 1
+        if docs.series.get(g):
+            votes[docs.series[g] or ""][body] += 1
     series_body = {
         s: sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
         for s, counts in votes.items()
     }
     for g in docs.meeting:
         named: str | None = docs.body.get(g)
-        if named is None and series.get(g) in series_body:
-            named = series_body[series[g] or ""]
+        if named is None and docs.series.get(g) in series_body:
+            named = series_body[docs.series[g] or ""]
             docs.inferred_body[g] = named
-        docs.group[g] = named or series.get(g) or g
+        docs.group[g] = named or docs.series.get(g) or g
     return docs
 
 
-def _people(store: Any, docs: _Docs) -> dict[str, Node]:
-    _, rows = store.select(
-        "SELECT ?p ?n ?g WHERE { GRAPH ?g { ?g a gkg:SourceDocument . "
-        "?p a foaf:Person ; foaf:name ?n } }"
-    )
+def _people(store: Any, docs: _Docs, only: Iterable[str] | None = None) -> dict[str, Node]:
+    rows = _select(store, "?p a foaf:Person ; foaf:name ?n", "?p ?n ?g", only)
     nodes: dict[str, Node] = {}
     for r in rows:
         p, g = r["p"] or "", r["g"] or ""
@@ -256,10 +324,12 @@ def _people(store: Any, docs: _Docs) -> dict[str, Node]:
             node.dates.add(docs.date[g])
     for node in nodes.values():
         node.name = sorted(node.names, key=lambda s: (-len(s.split()), s))[0]
-    _, rows = store.select(
-        "SELECT DISTINCT ?p ?w WHERE { GRAPH ?g { "
+    rows = _select(
+        store,
         "{ ?x gkg:speaker ?p ; gkg:mention ?w } UNION { ?x gkg:owner ?p ; gkg:ownerText ?w } "
-        "UNION { ?x gkg:owedTo ?p ; gkg:owedToText ?w } } }"
+        "UNION { ?x gkg:owedTo ?p ; gkg:owedToText ?w }",
+        "DISTINCT ?p ?w",
+        only,
     )
     for r in rows:
         hit = nodes.get(r["p"] or "")
@@ -476,13 +546,12 @@ def compute(nodes: dict[str, Node], curation: Curation | None = None) -> Identit
 
 
 # -- organisations ----------------------------------------------------------------------
-def _org_links(store: Any, docs: _Docs) -> list[tuple[str, str, str]]:
-    """(alias, canonical, rule) for organisations: one-word names in one group, and
-    generic body words ("Council") standing for the group's body."""
-    _, rows = store.select(
-        "SELECT ?o ?l ?g WHERE { GRAPH ?g { ?g a gkg:SourceDocument . "
-        "?o a org:Organization ; skos:prefLabel ?l } }"
-    )
+def _org_links(
+    store: Any, docs: _Docs, only: Iterable[str] | None = None
+) -> list[tuple[str, str, str, str]]:
+    """(alias, canonical, rule, group) for organisations: one-word names in one group,
+    and generic body words ("Council") standing for the group's body."""
+    rows = _select(store, "?o a org:Organization ; skos:prefLabel ?l", "?o ?l ?g", only)
     base = f"{iris.base()}org/"
     # a body's abbreviation: the initials of its name ("Town Parish Council" -> "tpc")
     abbrev = {
@@ -504,9 +573,11 @@ def _org_links(store: Any, docs: _Docs) -> list[tuple[str, str, str]]:
             by_key[(group, "\0body")].add(body)
         else:
             by_key[(group, key)].add(o)
-    # nodes scoped to one meeting are the last choice for the canonical node
-    scoped = {m.rsplit("/", 1)[-1] for m in docs.meeting.values()}
-    links: list[tuple[str, str, str]] = []
+    # nodes scoped to one meeting of the group are the last choice for the canonical node
+    scoped: dict[str, list[str]] = defaultdict(list)
+    for g, group in docs.group.items():
+        scoped[group].append(f"{base}{docs.meeting[g].rsplit('/', 1)[-1]}-")
+    links: list[tuple[str, str, str, str]] = []
     for (group, key), found in sorted(by_key.items()):
         if len(found) < 2:
             continue
@@ -522,72 +593,88 @@ def _org_links(store: Any, docs: _Docs) -> list[tuple[str, str, str]]:
             )
             rule = "body-word"
         else:
-            canon = min(found, key=lambda x: (any(x.startswith(f"{base}{m}-") for m in scoped), x))
+            prefixes = tuple(scoped[group])
+            canon = min(found, key=lambda x: (x.startswith(prefixes), x))
             rule = "same-name"
-        links += [(o, canon, rule) for o in sorted(found) if o != canon]
+        links += [(o, canon, rule, group) for o in sorted(found) if o != canon]
     return links
 
 
-# -- the derived graph --------------------------------------------------------------------
-def _memberships(store: Any) -> list[dict[str, str | None]]:
-    return store.select(
-        "SELECT ?ms ?p ?role ?org ?d WHERE { GRAPH ?g { ?g a gkg:SourceDocument . "
+# -- the derived graphs -------------------------------------------------------------------
+def _memberships(store: Any, only: Iterable[str] | None = None) -> list[dict[str, Any]]:
+    return _select(
+        store,
         "?ms a org:Membership ; org:member ?p ; gkg:recordedAt ?m . "
         "OPTIONAL { ?ms org:role ?role } OPTIONAL { ?ms org:organization ?org } "
-        "OPTIONAL { ?m dcterms:date ?d } } }"
-    )[1]
+        "OPTIONAL { ?m dcterms:date ?d }",
+        "?ms ?p ?role ?org ?d ?g",
+        only,
+    )
 
 
 def _quads(
     ident: Identity,
-    memberships: list[dict[str, str | None]],
-    org_links: list[tuple[str, str, str]],
+    memberships: list[dict[str, Any]],
+    org_links: list[tuple[str, str, str, str]],
     docs: _Docs,
-) -> list[ox.Quad]:
-    g = graph_iri()
+) -> dict[str, list[ox.Quad]]:
+    """The identity graphs, by group: a cluster's facts (sameAs, altLabels, tenures) go
+    to the first group (by key) any of its nodes is in, an organisation alias and an
+    inferred body to the group they were found in."""
     same = ox.NamedNode(OWL_SAME_AS)
-    out: set[ox.Quad] = set()
+    out: dict[str, set[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]]] = defaultdict(
+        set
+    )
 
-    def add(s: str, p: Any, o: ox.NamedNode | ox.Literal) -> None:
-        out.add(ox.Quad(ox.NamedNode(s), p if isinstance(p, ox.NamedNode) else _n(p), o, g))
+    def add(group: str, s: str, p: Any, o: ox.NamedNode | ox.Literal) -> None:
+        out[group].add((ox.NamedNode(s), p if isinstance(p, ox.NamedNode) else _n(p), o))
 
+    home: dict[str, str] = {}  # canonical -> its cluster's group
     for cluster in ident.clusters():
+        canon = ident.canonical(next(iter(cluster)))
+        groups = set().union(*(ident.nodes[m].groups for m in cluster))
+        home[canon] = min(groups) if groups else ""
         if len(cluster) < 2:
             continue
-        canon = ident.canonical(next(iter(cluster)))
         cname = ident.nodes[canon].name
         for m in sorted(cluster - {canon}):
-            add(m, same, ox.NamedNode(canon))
+            add(home[canon], m, same, ox.NamedNode(canon))
             for name in ident.nodes[m].names:
                 if name != cname:
-                    add(canon, SKOS.altLabel, ox.Literal(name))
+                    add(home[canon], canon, SKOS.altLabel, ox.Literal(name))
     # tenures: per canonical person, role and organisation
-    tenures: dict[tuple[str, str, str], list[tuple[str, str | None]]] = defaultdict(list)
+    tenures: dict[tuple[str, str, str], list[tuple[str, str | None, str]]] = defaultdict(list)
     for r in memberships:
         p = r["p"] or ""
         person = ident.canonical(p) if p in ident.parent else p
-        tenures[(person, r["role"] or "", r["org"] or "")].append((r["ms"] or "", r["d"]))
+        group = docs.group.get(r["g"] or "", r["g"] or "")
+        tenures[(person, r["role"] or "", r["org"] or "")].append((r["ms"] or "", r["d"], group))
     date = ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
     for (person, role, org), evidence in tenures.items():
         last = lambda iri: iri.rsplit("/", 1)[-1]  # noqa: E731
         t = f"{iris.base()}tenure/{last(person)}--{last(role) or 'any'}--{last(org) or 'any'}"
-        add(t, RDF.type, _n(GKG.Tenure))
-        add(t, ORG.member, ox.NamedNode(person))
+        group = home.get(person) or min(gr for _, _, gr in evidence)
+        add(group, t, RDF.type, _n(GKG.Tenure))
+        add(group, t, ORG.member, ox.NamedNode(person))
         if role:
-            add(t, ORG.role, ox.NamedNode(role))
+            add(group, t, ORG.role, ox.NamedNode(role))
         if org:
-            add(t, ORG.organization, ox.NamedNode(org))
-        dates = sorted(d for _, d in evidence if d)
+            add(group, t, ORG.organization, ox.NamedNode(org))
+        dates = sorted(d for _, d, _ in evidence if d)
         if dates:
-            add(t, GKG.firstSeen, ox.Literal(dates[0], datatype=date))
-            add(t, GKG.lastSeen, ox.Literal(dates[-1], datatype=date))
-        for ms, _ in evidence:
-            add(t, GKG.evidencedBy, ox.NamedNode(ms))
-    for alias, canon, _ in org_links:
-        add(alias, same, ox.NamedNode(canon))
+            add(group, t, GKG.firstSeen, ox.Literal(dates[0], datatype=date))
+            add(group, t, GKG.lastSeen, ox.Literal(dates[-1], datatype=date))
+        for ms, _, _ in evidence:
+            add(group, t, GKG.evidencedBy, ox.NamedNode(ms))
+    for alias, canon, _, group in org_links:
+        add(group, alias, same, ox.NamedNode(canon))
     for doc, body in docs.inferred_body.items():
-        add(docs.meeting[doc], SCHEMA.organizer, ox.NamedNode(body))
-    return sorted(out, key=str)
+        add(docs.group[doc], docs.meeting[doc], SCHEMA.organizer, ox.NamedNode(body))
+    graphs: dict[str, list[ox.Quad]] = {}
+    for group, triples in out.items():
+        g = graph_iri(group)
+        graphs[group] = sorted((ox.Quad(s, p, o, g) for s, p, o in triples), key=str)
+    return graphs
 
 
 @dataclass
@@ -597,39 +684,203 @@ class RefreshReport:
     organisation_aliases: int
     tenures: int
     written: bool
+    full: bool = True
+    """Every group was recomputed (else: the groups the changed documents touch)."""
+    groups: int = 0
+    """Groups (bodies, series of files) recomputed."""
+    documents: int = 0
+    """Documents read."""
+    seconds: float = 0.0
 
     def summary(self) -> str:
+        scope = "" if self.full else f" in {self.groups} groups of {self.documents} documents"
         return (
-            f"identity: {self.person_nodes} person nodes are {self.people} people, "
+            f"identity: {self.person_nodes} person nodes are {self.people} people{scope}, "
             f"{self.organisation_aliases} organisation aliases, {self.tenures} tenures"
             + ("" if self.written else " (unchanged)")
         )
 
 
-def _load(store: Any, curation: Curation | None) -> tuple[_Docs, Identity]:
-    docs = _documents(store)
-    nodes = _people(store, docs)
+def _load(
+    store: Any, curation: Curation | None, only: Iterable[str] | None = None
+) -> tuple[_Docs, Identity]:
+    docs = _documents(_select(store, _DOC_WHERE, "?g ?m ?d ?body ?path", only))
+    nodes = _people(store, docs, None if only is None else docs.meeting)
     return docs, compute(nodes, curation)
 
 
-def refresh(store: Any, curation: str | os.PathLike[str] | Curation | None = None) -> RefreshReport:
-    """Recompute the identity graph from the document graphs and store it (one update).
+def identity_graphs(store: Any) -> list[str]:
+    """The identity graphs in the store (IRIs under `graph_prefix`), sorted. Queries over
+    all of them: bind ``?g`` by VALUES to these, or ask the default graph (the union)."""
+    prefix = graph_prefix()
+    return [g for g in store.derived_graphs() if g.startswith(prefix)]
+
+
+def _curation(store: Any, curation: str | os.PathLike[str] | Curation | None) -> Curation:
+    if isinstance(curation, Curation):
+        return curation
+    return load_curation(curation if curation is not None else curation_path(store.path))
+
+
+SERIES_FILE = "identity-series.json"
+"""In the data directory: every document's series of files and whether it names its body
+(kept by `refresh`; a derived cache, rebuilt by a full refresh), so that the closure
+finds a series' documents without scanning every document's path."""
+
+
+def _series_table(store: Any) -> dict[str, dict[str, bool]] | None:
+    """series key -> {document IRI: names its body}; None when there is no table."""
+    path = Path(store.path) / SERIES_FILE
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("base") != iris.base():
+        return None
+    table = data.get("series")
+    return table if isinstance(table, dict) else None
+
+
+def _save_series_table(store: Any, table: dict[str, dict[str, bool]]) -> None:
+    path = Path(store.path) / SERIES_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".part")
+    tmp.write_text(
+        json.dumps({"base": iris.base(), "series": table}, sort_keys=True), encoding="utf-8"
+    )
+    os.replace(tmp, path)
+
+
+def _component(
+    store: Any, seeds: Iterable[str], cur: Curation, table: dict[str, dict[str, bool]]
+) -> list[str]:
+    """The documents whose identity graphs may change when the `seeds` documents were
+    added: the closure of their groups (every document of a body; every document of a
+    series of files when one of them names no body: it takes the body its series names
+    most often), of the person nodes in them (every document naming one) and of the
+    curation's pairs. Each step asks the store about the IRIs found (VALUES), never the
+    whole store; a group outside the closure shares no node with it, so its graph stays
+    what a full recompute gives (adding documents only ever joins groups)."""
+    partners: dict[str, set[str]] = defaultdict(set)
+    for a, b in cur.same:
+        partners[a].add(b)
+        partners[b].add(a)
+    for pair in cur.different:
+        x, y = sorted(pair)
+        partners[x].add(y)
+        partners[y].add(x)
+    done: set[str] = set()
+    bodies: set[str] = set()
+    series: set[str] = set()
+    persons: set[str] = set()
+    todo = set(seeds)
+    while todo:
+        batch = sorted(todo - done)
+        todo = set()
+        if not batch:
+            break
+        done |= set(batch)
+        rows = _select(store, _DOC_WHERE, "?g ?body ?path", batch)
+        new_bodies = {r["body"] for r in rows if r["body"]} - bodies
+        bodies |= new_bodies
+        # the documents of those bodies: named in their minutes or inferred (the union)
+        for chunk in _chunks(new_bodies):
+            todo |= _column(
+                store,
+                f"SELECT DISTINCT ?g WHERE {{ {_values('b', chunk)} "
+                "?m schema:organizer ?b ; prov:wasDerivedFrom ?g }",
+            )
+        for r in rows:
+            key = _series_key(r["path"])
+            members = table.get(key or "", {})
+            if key and key not in series and (not r["body"] or not all(members.values())):
+                series.add(key)
+                todo |= set(members)
+        new_persons = _column(store, "", where="?p a foaf:Person", only=[r["g"] for r in rows])
+        new_persons -= persons
+        extra = {x for p in new_persons for x in partners.get(p, ())} - persons - new_persons
+        persons |= new_persons | extra
+        for chunk in _chunks(new_persons | extra):
+            todo |= _column(
+                store,
+                f"SELECT DISTINCT ?g WHERE {{ {_values('p', chunk)} "
+                "GRAPH ?g { ?g a gkg:SourceDocument . ?p a foaf:Person } }",
+            )
+    return sorted(done)
+
+
+def _column(
+    store: Any, sparql: str, *, where: str = "", only: Iterable[str] | None = None
+) -> set[str]:
+    """The values of a query's one column (or of ?p in `where` over the `only` documents)."""
+    rows = _select(store, where, "DISTINCT ?p", only) if where else store.select(sparql)[1]
+    return {v for r in rows for v in r.values() if v}
+
+
+def refresh(
+    store: Any,
+    curation: str | os.PathLike[str] | Curation | None = None,
+    documents: Iterable[str] | None = None,
+) -> RefreshReport:
+    """Recompute identity graphs from the document graphs and store them.
 
     Args:
         store: a writable Store (or RemoteStore).
         curation: a Curation, a curation file, or None for DATA/curation.ttl if present.
+        documents: the document IRIs ADDED since the last refresh: only the groups they
+            touch (`_component`) are recomputed, each group's graph replaced whole. None
+            (or no series table in the data directory) recomputes every group, drops
+            identity graphs no group has any more, and the single graph of earlier
+            versions. The graphs are the same either way (tests/kg/test_identity.py).
     """
-    cur = (
-        curation
-        if isinstance(curation, Curation)
-        else load_curation(curation if curation is not None else curation_path(store.path))
+    started = time.perf_counter()
+    cur = _curation(store, curation)
+    table = _series_table(store) if documents is not None else None
+    full = table is None
+    only: list[str] | None = None
+    if not full:
+        assert table is not None
+        seeds = sorted(set(documents or ()))
+        if not seeds:
+            return RefreshReport(0, 0, 0, 0, False, full=False, seconds=0.0)
+        only = _component(store, seeds, cur, table)
+    docs, ident = _load(store, cur, only)
+    org_links = _org_links(store, docs, only and list(docs.meeting))
+    graphs = _quads(ident, _memberships(store, only and list(docs.meeting)), org_links, docs)
+    # the groups whose graphs are replaced: every group of the documents read (and the
+    # series and documents they were grouped by before their series named a body)
+    groups = set(docs.group.values()) | {k for k in docs.series.values() if k} | set(docs.meeting)
+    written = False
+    if full:
+        keep = {graph_iri(g).value for g in graphs}
+        stale = [g for g in identity_graphs(store) if g not in keep]
+        for g in [*stale, legacy_graph_iri().value]:
+            written |= _replace_graph(store, ox.NamedNode(g), [])
+        groups = set(graphs)
+        table = {}
+    assert table is not None
+    for group in sorted(groups):
+        written |= _replace_graph(store, graph_iri(group), graphs.get(group, []))
+    for g, key in docs.series.items():
+        if key:
+            table.setdefault(key, {})[g] = g in docs.body
+    for members in table.values():  # documents replaced since: gone from the store
+        for g in [g for g in members if only is not None and g in only and g not in docs.meeting]:
+            del members[g]
+    _save_series_table(store, table)
+    quads_all = [q for qs in graphs.values() for q in qs]
+    tenures = sum(1 for q in quads_all if q.predicate == _n(RDF.type))
+    return RefreshReport(
+        len(ident.nodes),
+        len(ident.clusters()),
+        len(org_links),
+        tenures,
+        written,
+        full=full,
+        groups=len(graphs),
+        documents=len(docs.meeting),
+        seconds=time.perf_counter() - started,
     )
-    docs, ident = _load(store, cur)
-    org_links = _org_links(store, docs)
-    quads = _quads(ident, _memberships(store), org_links, docs)
-    written = _replace_graph(store, graph_iri(), quads)
-    tenures = sum(1 for q in quads if q.predicate == _n(RDF.type))
-    return RefreshReport(len(ident.nodes), len(ident.clusters()), len(org_links), tenures, written)
 
 
 def _replace_graph(store: Any, graph: ox.NamedNode, quads: list[ox.Quad]) -> bool:

@@ -240,6 +240,8 @@ class LinkReport:
     actions: int = 0
     links: list[Link] = field(default_factory=list)
     seconds: float = 0.0
+    linked: list[str] = field(default_factory=list)
+    """The series whose graphs were written (a series asked for with no meeting is not)."""
 
     def summary(self) -> str:
         sure = sum(1 for link in self.links if link.confident)
@@ -283,38 +285,93 @@ def _select(store, sparql: str) -> list[dict[str, str | None]]:  # type: ignore[
     return store.select(sparql)[1]  # type: ignore[no-any-return]
 
 
-def _load(store) -> dict[str, _Meeting]:  # type: ignore[no-untyped-def]
-    """Every dated meeting with its paragraphs and actions, by meeting IRI."""
+_MEETING_HEAD = (
+    "SELECT ?m (MIN(?d) AS ?date) (SAMPLE(?org) AS ?o) (MIN(?path) AS ?p) (SAMPLE(?t) AS ?title) "
+    "(SAMPLE(?doc) AS ?g) WHERE { "
+)
+_MEETING_WHERE = (
+    "?m a gkg:Meeting ; dcterms:date ?d ; prov:wasDerivedFrom ?doc . "
+    "OPTIONAL { ?doc gkg:sourcePath ?path } OPTIONAL { ?m schema:organizer ?org } "
+    "OPTIONAL { ?m dcterms:title ?t } } GROUP BY ?m"
+)
+_PARA_WHERE = (
+    "?p a gkg:Paragraph ; gkg:text ?text ; gkg:order ?o . "
+    "OPTIONAL { ?p dcterms:isPartOf/dcterms:title ?title }"
+)
+_ACTION_HEAD = (
+    "SELECT ?a ?m ?text (SAMPLE(?ref_) AS ?ref) (SAMPLE(?minute_) AS ?minute) "
+    "(SAMPLE(?ot) AS ?owner) (SAMPLE(?on) AS ?owner_name) (SAMPLE(?due_) AS ?due) "
+    "(MIN(?s) AS ?start) WHERE { "
+)
+_ACTION_WHERE = (
+    "?a a gkg:Action ; gkg:raisedAt ?m ; gkg:text ?text . "
+    "OPTIONAL { ?a gkg:ref ?ref_ } OPTIONAL { ?a dcterms:isPartOf/gkg:ref ?minute_ } "
+    "OPTIONAL { ?a gkg:ownerText ?ot } OPTIONAL { ?a gkg:owner/(foaf:name|skos:prefLabel) ?on } "
+    "OPTIONAL { ?a gkg:due ?due_ } OPTIONAL { ?a gkg:spanStart ?s } } GROUP BY ?a ?m ?text"
+)
+_CHUNK = 300
+
+
+def _values(var: str, terms: Iterable[str]) -> str:
+    return f"VALUES ?{var} {{ {' '.join(str(ox.NamedNode(t)) for t in terms)} }}"
+
+
+def _in_chunks(
+    store, head: str, var: str, terms: Iterable[str], where: str
+) -> list[dict[str, str | None]]:  # type: ignore[no-untyped-def]
+    ordered = sorted(set(terms))
+    rows: list[dict[str, str | None]] = []
+    for i in range(0, len(ordered), _CHUNK):
+        rows += _select(store, f"{head}{_values(var, ordered[i : i + _CHUNK])} {where}")
+    return rows
+
+
+def _load(store, series: Iterable[str] | None = None) -> dict[str, _Meeting]:  # type: ignore[no-untyped-def]
+    """The dated meetings of `series` (None: every series) with their paragraphs and
+    actions, by meeting IRI. A series named by its body is read from its meetings
+    (``VALUES ?body``), their paragraphs from their document graphs (``VALUES ?g``) and
+    their actions by meeting (``VALUES ?m``): the cost is the series', not the store's.
+    Only a series named after its files (no body) asks for the meetings with no body."""
     meetings: dict[str, _Meeting] = {}
-    for row in _select(
-        store,
-        "SELECT ?m (MIN(?d) AS ?date) (SAMPLE(?org) AS ?o) (MIN(?path) AS ?p) (SAMPLE(?t) AS ?title) "
-        "WHERE { ?m a gkg:Meeting ; dcterms:date ?d ; prov:wasDerivedFrom ?doc . "
-        "OPTIONAL { ?doc gkg:sourcePath ?path } OPTIONAL { ?m schema:organizer ?org } "
-        "OPTIONAL { ?m dcterms:title ?t } } GROUP BY ?m",
-    ):
+    if series is None:
+        rows = _select(store, _MEETING_HEAD + _MEETING_WHERE)
+    else:
+        wanted = set(series)
+        bodies = [f"{iris.base()}org/{k}" for k in wanted if not k.startswith(("file-", "title-"))]
+        rows = _in_chunks(
+            store, _MEETING_HEAD, "body", bodies, "?m schema:organizer ?body . " + _MEETING_WHERE
+        )
+        if any(k.startswith(("file-", "title-")) for k in wanted):
+            rows += _select(
+                store,
+                _MEETING_HEAD + "FILTER NOT EXISTS { ?m schema:organizer ?any } " + _MEETING_WHERE,
+            )
+    docs: dict[str, str] = {}
+    for row in rows:
         m, date = row["m"], row["date"]
         if m and date:
-            meetings[m] = _Meeting(m, date, _series_key(row["o"], row["p"], row["title"]))
-    for row in _select(
-        store,
-        "SELECT ?p ?text ?title ?o WHERE { ?p a gkg:Paragraph ; gkg:text ?text ; gkg:order ?o . "
-        "OPTIONAL { ?p dcterms:isPartOf/dcterms:title ?title } } ORDER BY ?p",
-    ):
+            key = _series_key(row["o"], row["p"], row["title"])
+            if series is None or key in wanted:
+                meetings[m] = _Meeting(m, date, key)
+                docs[row["g"] or ""] = m
+    if series is None:
+        para_rows = _select(store, f"SELECT ?p ?text ?title ?o WHERE {{ {_PARA_WHERE} }}")
+        action_rows = _select(store, _ACTION_HEAD + _ACTION_WHERE)
+    else:
+        para_rows = _in_chunks(
+            store,
+            "SELECT ?p ?text ?title ?o WHERE { ",
+            "g",
+            docs,
+            f"GRAPH ?g {{ {_PARA_WHERE} }} }}",
+        )
+        action_rows = _in_chunks(store, _ACTION_HEAD, "m", meetings, _ACTION_WHERE)
+    for row in sorted(para_rows, key=lambda r: r["p"] or ""):
         meeting = meetings.get(_meeting_of_part(row["p"] or ""))
         if meeting is not None and row["text"]:
             review = bool(row["title"] and _REVIEW.search(row["title"]))
             meeting.paras.append(_Para(row["p"] or "", row["text"], review, row["title"] or ""))
-    for row in _select(
-        store,
-        "SELECT ?a ?m ?text (SAMPLE(?ref_) AS ?ref) (SAMPLE(?minute_) AS ?minute) "
-        "(SAMPLE(?ot) AS ?owner) (SAMPLE(?on) AS ?owner_name) (SAMPLE(?due_) AS ?due) "
-        "(MIN(?s) AS ?start) WHERE { ?a a gkg:Action ; gkg:raisedAt ?m ; gkg:text ?text . "
-        "OPTIONAL { ?a gkg:ref ?ref_ } OPTIONAL { ?a dcterms:isPartOf/gkg:ref ?minute_ } "
-        "OPTIONAL { ?a gkg:ownerText ?ot } OPTIONAL { ?a gkg:owner/(foaf:name|skos:prefLabel) ?on } "
-        "OPTIONAL { ?a gkg:due ?due_ } OPTIONAL { ?a gkg:spanStart ?s } } "
-        "GROUP BY ?a ?m ?text ORDER BY ?a",
-    ):
+    for row in sorted(action_rows, key=lambda r: r["a"] or ""):
         meeting = meetings.get(row["m"] or "")
         if meeting is not None and row["a"]:
             owner = _words(" ".join(filter(None, (row["owner"], row["owner_name"]))))
@@ -709,9 +766,8 @@ def link_store(store, series: Iterable[str] | None = None) -> LinkReport:  # typ
     wanted = set(series) if series is not None else None
     groups: dict[str, list[_Meeting]] = defaultdict(list)
     decisions = _decisions(store)
-    for meeting in _load(store).values():
-        if wanted is None or meeting.series in wanted:
-            groups[meeting.series].append(meeting)
+    for meeting in _load(store, wanted).values():
+        groups[meeting.series].append(meeting)
     for key in sorted(groups):
         links: list[Link] = []
         _link_series(groups[key], links)
@@ -719,6 +775,7 @@ def link_store(store, series: Iterable[str] | None = None) -> LinkReport:  # typ
         graph, quads = _quads(key, actions, links, decisions)
         store.replace_graph(graph, quads)
         report.series += 1
+        report.linked.append(key)
         report.actions += len(actions)
         report.links += links
     report.seconds = time.perf_counter() - started

@@ -172,38 +172,55 @@ def derive_graphs(
 ) -> DeriveReport:
     """Bring the derived graphs up to date after documents changed; clear the marker.
 
+    The pass costs what changed, not what is stored: when documents were only added,
+    identity recomputes the groups they touch (kg.identity.refresh with `documents`)
+    and the ledger the series they belong to, each reading only its own documents.
+    A replaced document (`series` given) recomputes identity whole (a document that
+    leaves a group may split what it joined); None recomputes everything.
+
     Args:
         store: an open, writable Store.
         shas: the documents that were added or replaced (their new sha256); None
-            recomputes every series' ledger (what `ingest_paths` asks for when an
+            recomputes every derived graph (what `ingest_paths` asks for when an
             earlier batch left the marker).
         series: ledger series to recompute as well (those the replaced documents
             belonged to before the change, which the store no longer says).
         curation: for kg.identity.refresh; None means DATA/curation.ttl if present.
     """
-    from kg import identity, review
-    from kg.indexing import store_documents
+    from kg import identity, iris, review
     from kg.ledger import ledger_graph_iri, link_store, series_of_documents
 
     started = time.perf_counter()
     report = DeriveReport(full=shas is None)
+    old_series = set(series)
+    added_only = shas is not None and not old_series
     try:
-        report.identity = identity.refresh(store, curation)
+        documents = [iris.document_iri(s).value for s in shas or ()] if added_only else None
+        report.identity = identity.refresh(store, curation, documents)
     except ValueError as exc:  # a broken curation file: the documents stand
         report.errors.append(str(exc))
     # the series are read after the identity pass: it names the body of a meeting whose
     # minutes do not, and the body is the ledger's series key
-    current = series_of_documents(store, store_documents(store))
-    if report.full:
-        wanted = set(current)
-    else:
-        wanted = (series_of_documents(store, shas or ()) | set(series)) & current
-    report.links = link_store(store, sorted(wanted))
-    report.series = sorted(wanted)
     prefix = ledger_graph_iri("").value
-    for graph in store.derived_graphs():
-        key = graph.removeprefix(prefix)
-        if graph.startswith(prefix) and key not in current:
+    if report.full:
+        from kg.indexing import store_documents
+
+        current = series_of_documents(store, store_documents(store))
+        report.links = link_store(store)
+        report.series = sorted(report.links.linked)
+        vanished = {
+            g.removeprefix(prefix) for g in store.derived_graphs() if g.startswith(prefix)
+        } - current
+    else:
+        wanted = series_of_documents(store, shas or ()) | old_series
+        report.links = link_store(store, sorted(wanted))
+        report.series = sorted(report.links.linked)
+        vanished = wanted - set(report.links.linked)
+    for key in sorted(vanished):
+        _, rows = store.select(
+            f"SELECT ?s WHERE {{ GRAPH {ledger_graph_iri(key)} {{ ?s ?p ?o }} }} LIMIT 1"
+        )
+        if rows:
             store.replace_graph(ledger_graph_iri(key), [])
             report.dropped.append(key)
     report.reattached = review.reattach(store)

@@ -130,7 +130,7 @@ def test_people_appear_once_across_the_series(series_data: Path) -> None:
     from kg.identity import _forenames_fit
 
     with Store(series_data, read_only=True) as store:
-        nodes = identity._people(store, identity._documents(store))
+        nodes = identity._load(store, None)[1].nodes
     for canon, members in clusters.items():
         surnames = {nodes[m].surname for m in members if not nodes[m].initials_only}
         assert len(surnames) <= 1, (canon, surnames)
@@ -144,8 +144,7 @@ def test_no_two_people_of_one_body_share_a_surname_with_fitting_forenames(
     from kg.identity import _forenames_fit
 
     with Store(series_data, read_only=True) as store:
-        docs = identity._documents(store)
-        nodes = identity._people(store, docs)
+        nodes = identity._load(store, None)[1].nodes
         ident = compute(nodes)
     by_key: dict[tuple[str, str], set[str]] = defaultdict(set)
     for iri, node in nodes.items():
@@ -187,21 +186,51 @@ def test_tenures_and_role_holder_query(series_data: Path) -> None:
     assert all(r["first_seen"] <= (longest["first"] or "") <= r["last_seen"] for r in rows)
 
 
-def test_order_of_ingest_does_not_matter(tmp_path: Path) -> None:
-    from kg.pipeline import ingest_paths
+def identity_state(store: Store) -> set[tuple[str | None, ...]]:
+    """Every quad of the identity graphs (bound by VALUES: never GRAPH ?g over the store)."""
+    graphs = identity.identity_graphs(store)
+    if not graphs:
+        return set()
+    values = " ".join(f"<{g}>" for g in graphs)
+    _, rows = store.select(
+        f"SELECT ?g ?s ?p ?o WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}"
+    )
+    return {(r["g"], r["s"], r["p"], r["o"]) for r in rows}
 
-    files = sorted(SERIES.glob("*.txt"))[:3]
-    graphs = []
-    for name, order in [("forward", files), ("backward", list(reversed(files)))]:
+
+def test_order_of_ingest_and_batches_give_the_graphs_of_a_full_recompute(tmp_path: Path) -> None:
+    """Identity after each ingest recomputes only the groups the new documents touch;
+    whatever the order and the batches, the graphs are those of a full recompute."""
+    from kg.pipeline import ingest_paths
+    from tests.conftest import load_bench
+
+    generated = tmp_path / "generated"
+    load_bench("synthetic_minutes").generate(generated, 30, seed=7)
+    files = sorted(SERIES.glob("*.txt"))[:4] + sorted(generated.iterdir())[::3]
+    ways = {
+        "forward": [[f] for f in files],
+        "backward": [[f] for f in reversed(files)],
+        "batches": [files[:3], files[7:], files[3:7]],
+    }
+    states = []
+    for name, batches in ways.items():
         with Store(tmp_path / name) as store:
-            for f in order:
-                ingest_paths([f], store)
-                identity.refresh(store)
-            _, rows = store.select(
-                f"SELECT ?s ?p ?o WHERE {{ GRAPH {identity.graph_iri()} {{ ?s ?p ?o }} }}"
-            )
-            graphs.append({(r["s"], r["p"], r["o"]) for r in rows})
-    assert graphs[0] and graphs[0] == graphs[1]
+            scoped = []
+            for batch in batches:
+                report = ingest_paths(batch, store)
+                assert report.ok and report.derived and report.derived.identity
+                scoped.append(report.derived.identity)
+            incremental = identity_state(store)
+            full = identity.refresh(store)
+            assert full.full and not full.written, f"{name}: a full recompute changed the graphs"
+            assert identity_state(store) == incremental
+        # after the first batch, only the documents of the groups touched were read
+        assert all(not r.full for r in scoped[1:])
+        assert any(r.documents < full.documents for r in scoped[1:]), name
+        states.append(incremental)
+    assert states[0] and states[0] == states[1] == states[2]
+    graphs = {q[0] for q in states[0]}
+    assert len(graphs) > 1 and all(g.startswith(identity.graph_prefix()) for g in graphs)
 
 
 def test_curation_file_and_why_same(series_data: Path, tmp_path: Path) -> None:
