@@ -675,6 +675,60 @@ def export(ctx: click.Context, fmt: str, output: Path | None) -> None:
         click.echo(f"wrote {len(data)} bytes to {output}", err=True)
 
 
+@main.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["trig", "nquads", "jsonld"]),
+    default=None,
+    help="The dump's format.  [default: from its ending; TriG]",
+)
+@click.option(
+    "--replace", is_flag=True, help="Discard what the data directory holds (else it must be empty)."
+)
+@click.option(
+    "--sources",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Also restore the copies of the original files from this folder (an old DATA/sources).",
+)
+@_WAIT
+@click.pass_context
+def import_(
+    ctx: click.Context,
+    file: Path,
+    fmt: str | None,
+    replace: bool,
+    sources: Path | None,
+    wait: float,
+) -> None:
+    """Restore a data directory from a `govkg export` dump (TriG, N-Quads or JSON-LD).
+
+    The document graphs and the review graph are loaded as they are; the derived
+    graphs (who is who, follow-up links) are recomputed from them, and the search
+    index is built. The data directory must be empty unless --replace. A dump holds
+    no copy of the original files: --sources restores them from a folder.
+
+    \b
+    Example:
+        govkg --data restored import backup.trig --sources old-data/sources
+    """
+    from kg.backup import import_dump
+
+    if ctx.obj.get("store_url"):
+        raise click.ClickException(
+            "import restores the embedded store; load the dump into a SPARQL server "
+            "with its own tools"
+        )
+    with _locked(ctx, wait):
+        try:
+            report = import_dump(ctx.obj["data"], file, fmt=fmt, replace=replace, sources=sources)
+        except StoreError as exc:
+            raise click.ClickException(str(exc)) from exc
+    for line in report.lines():
+        click.echo(line, err=True)
+
+
 # -- search, reindex ---------------------------------------------------------------
 @contextmanager
 def _index(ctx: click.Context) -> Iterator[Any]:
