@@ -1,14 +1,23 @@
-"""Commitments ledger benchmark: follow-up precision and recall on generated minutes whose
-follow-ups are known (bench/synthetic_minutes.py MeetingInfo.followups), and the time
-kg.ledger.link_store takes as the number of meetings grows (it must stay linear).
+"""Commitments ledger and identity benchmark.
 
-    python bench/ledger_bench.py                 # 300 meetings scored, linking timed at 300 and 1,000
-    python bench/ledger_bench.py --small         # 60 meetings, for CI (< 1 min)
+1. Follow-up precision and recall on generated minutes whose follow-ups are known
+   (bench/synthetic_minutes.py MeetingInfo.followups), at 300 and 1,000 meetings (60
+   with --small, for CI), with the time of a full derive pass (identity + linking).
+2. With --store10k DIR (a data directory of 10,000 ingested generated meetings, e.g.
+   /tmp/d10k; it is COPIED, never written): the first full derive pass over it, then the
+   derive time of ingesting ONE new generated meeting into it against into an empty
+   store (they should be about equal: the pass costs what changed).
+
+    python bench/ledger_bench.py --small
+    python bench/ledger_bench.py                           # 300 and 1,000 meetings
+    python bench/ledger_bench.py --sizes 1000 --store10k /tmp/d10k
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import shutil
 import sys
 import tempfile
 import time
@@ -20,18 +29,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from synthetic_minutes import generate  # noqa: E402
 
 from kg import ledger  # noqa: E402
-from kg.pipeline import ingest_paths  # noqa: E402
+from kg.pipeline import derive_graphs, ingest_paths  # noqa: E402
 from kg.store import Store  # noqa: E402
 
 
-def _build(folder: Path, meetings: int) -> tuple[Store, list, float]:
-    infos = generate(folder / "minutes", meetings, seed=42)
-    store = Store(folder / "data")
-    t0 = time.perf_counter()
-    report = ingest_paths([folder / "minutes"], store)
-    if not report.ok:
-        print("\n".join(report.failed[:5]), file=sys.stderr)
-    return store, infos, time.perf_counter() - t0
+def _load() -> str:
+    return "load average {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
 
 
 def score(store: Store, infos: list, report: ledger.LinkReport) -> dict[str, float]:
@@ -75,26 +78,86 @@ def score(store: Store, infos: list, report: ledger.LinkReport) -> dict[str, flo
     }
 
 
+def scored(n: int) -> None:
+    """Generate n meetings, ingest them (derive=False), time a full derive, score."""
+    with tempfile.TemporaryDirectory() as tmp:
+        infos = generate(Path(tmp) / "minutes", n, seed=42)
+        with Store(Path(tmp) / "data") as store:
+            t0 = time.perf_counter()
+            ingested = ingest_paths([Path(tmp) / "minutes"], store, derive=False)
+            ingest_s = time.perf_counter() - t0
+            if not ingested.ok:
+                print("\n".join(ingested.failed[:5]), file=sys.stderr)
+            derived = derive_graphs(store)
+            assert derived.identity is not None and derived.links is not None
+            s = score(store, infos, derived.links)
+            links = derived.links
+        print(
+            f"{n:>6} meetings: follow-ups true {s['truth']}, linked {s['predicted']}: "
+            f"precision {s['precision']:.3f} recall {s['recall']:.3f} (status agrees "
+            f"{s['status_agreement']:.3f}); {links.actions} actions, {links.series} series; "
+            f"full derive {derived.seconds:.1f} s = identity {derived.identity.seconds:.1f} s "
+            f"+ linking {links.seconds:.1f} s ({links.seconds / n * 1000:.1f} ms/meeting); "
+            f"ingest {ingest_s:.0f} s; {_load()}"
+        )
+
+
+def _new_meeting(folder: Path, store: Store) -> Path:
+    """A generated meeting the store does not hold, of a body it holds (another seed's
+    corpus: the same bodies, other dates), so it joins an existing series."""
+    generate(folder, 120, seed=4242)
+    _, rows = store.select("SELECT DISTINCT ?b WHERE { ?m schema:organizer ?b }")
+    bodies = {(r["b"] or "").rsplit("/", 1)[-1] for r in rows}
+    files = sorted(folder.iterdir())
+    for f in files:
+        if f.name.split("_")[0] in bodies and not store.document_for_path(str(f.resolve())):
+            return f
+    return files[0]
+
+
+def one_new_meeting(store10k: Path) -> None:
+    with tempfile.TemporaryDirectory(dir=os.environ.get("LEDGER_BENCH_TMP")) as tmp:
+        data = Path(tmp) / "d10k"
+        t0 = time.perf_counter()
+        shutil.copytree(store10k, data)
+        print(f"copied {store10k} in {time.perf_counter() - t0:.0f} s")
+        with Store(data) as store:
+            n = len(store.documents())
+            started = time.perf_counter()
+            full = derive_graphs(store)
+            assert full.identity is not None and full.links is not None
+            print(
+                f"{n:>6} meetings: first full derive {time.perf_counter() - started:.1f} s = "
+                f"identity {full.identity.seconds:.1f} s ({full.identity.groups} groups) + "
+                f"linking {full.links.seconds:.1f} s ({full.links.series} series, "
+                f"{full.links.seconds / n * 1000:.1f} ms/meeting); {_load()}"
+            )
+            new = _new_meeting(Path(tmp) / "new", store)
+            big = ingest_paths([new], store)
+        with Store(Path(tmp) / "empty") as store:
+            small = ingest_paths([new], store)
+        for name, rep in (("empty store", small), (f"{n}-meeting store", big)):
+            d = rep.derived
+            assert d is not None and d.identity is not None and d.links is not None
+            print(
+                f"one new meeting ({new.name}) into the {name}: derive {d.seconds:.2f} s "
+                f"(identity {d.identity.seconds:.2f} s over {d.identity.documents} documents"
+                f"{'' if not d.identity.full else ', full'}; linking {d.links.seconds:.2f} s); "
+                f"ingest total {rep.seconds:.2f} s; {_load()}"
+            )
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--meetings", type=int, default=300, help="meetings scored")
-    ap.add_argument("--timing", type=int, default=1000, help="meetings linking is timed at")
-    ap.add_argument("--small", action="store_true", help="60 meetings, no large timing run")
+    ap.add_argument("--sizes", type=int, nargs="*", default=[300, 1000], help="meetings scored")
+    ap.add_argument("--small", action="store_true", help="60 meetings only (CI)")
+    ap.add_argument("--store10k", type=Path, help="data dir of 10,000 meetings (copied)")
     args = ap.parse_args(argv)
-    sizes = [60] if args.small else [args.meetings, args.timing]
-    for n in dict.fromkeys(sizes):
-        with tempfile.TemporaryDirectory() as tmp:
-            store, infos, ingest_s = _build(Path(tmp), n)
-            with store:
-                report = ledger.link_store(store)
-                s = score(store, infos, report)
-            print(
-                f"ledger: {n} meetings, {report.actions} actions, {report.series} series; "
-                f"linking {report.seconds:.2f} s ({report.seconds / n * 1000:.1f} ms/meeting; "
-                f"ingest {ingest_s:.0f} s); follow-ups true {s['truth']}, linked "
-                f"{s['predicted']}: precision {s['precision']:.3f} recall {s['recall']:.3f}, "
-                f"status agrees {s['status_agreement']:.3f}"
-            )
+    print(f"ledger bench: {_load()}, {os.cpu_count()} cores")
+    for n in [60] if args.small else args.sizes:
+        scored(n)
+    if args.store10k:
+        one_new_meeting(args.store10k)
     return 0
 
 
