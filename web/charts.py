@@ -366,17 +366,18 @@ def commitments_svg(
             f"{escape(look['name'])}</text>"
         )
     ky = ly + 44
+    lx = left - 188
     out.append(
-        f'<path d="M{left - 188},{ky - 9} L{left - 182},{ky - 3} L{left - 188},{ky + 3} '
-        f'L{left - 194},{ky - 3} Z" fill="{_AXIS}" aria-hidden="true"/>'
-        f'<text x="{left - 170}" y="{ky + 1}" fill="{_TEXT}" aria-hidden="true">follow-up</text>'
-        f'<circle cx="{left - 188 + 190}" cy="{ky - 3}" r="5" fill="#ffffff" stroke="{_AXIS}" '
+        f'<path d="M{lx},{ky - 9} L{lx + 6},{ky - 3} L{lx},{ky + 3} L{lx - 6},{ky - 3} Z" '
+        f'fill="{_AXIS}" aria-hidden="true"/>'
+        f'<text x="{lx + 18}" y="{ky + 1}" fill="{_TEXT}" aria-hidden="true">follow-up</text>'
+        f'<circle cx="{lx + 190}" cy="{ky - 3}" r="5" fill="#ffffff" stroke="{_AXIS}" '
         'stroke-width="1.5" stroke-dasharray="2 2" aria-hidden="true"/>'
-        f'<text x="{left + 20}" y="{ky + 1}" fill="{_TEXT}" aria-hidden="true">'
+        f'<text x="{lx + 208}" y="{ky + 1}" fill="{_TEXT}" aria-hidden="true">'
         "possible follow-up (low confidence)</text>"
-        f'<line x1="{left - 188 + 380}" y1="{ky - 10}" x2="{left - 188 + 380}" y2="{ky + 4}" '
+        f'<line x1="{lx + 440}" y1="{ky - 10}" x2="{lx + 440}" y2="{ky + 4}" '
         f'stroke="{_AXIS}" stroke-width="2" aria-hidden="true"/>'
-        f'<text x="{left + 210}" y="{ky + 1}" fill="{_TEXT}" aria-hidden="true">due date</text>'
+        f'<text x="{lx + 452}" y="{ky + 1}" fill="{_TEXT}" aria-hidden="true">due date</text>'
     )
     out.append("</svg>")
     return "".join(out)
