@@ -198,10 +198,21 @@ def identity_state(store: Store) -> set[tuple[str | None, ...]]:
     return {(r["g"], r["s"], r["p"], r["o"]) for r in rows}
 
 
+def ledger_state(store: Store) -> set[tuple[str | None, ...]]:
+    from kg.ledger import ledger_graph_iri
+
+    graphs = [g for g in store.derived_graphs() if g.startswith(ledger_graph_iri("").value)]
+    values = " ".join(f"<{g}>" for g in graphs)
+    _, rows = store.select(
+        f"SELECT ?g ?s ?p ?o WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}"
+    )
+    return {(r["g"], r["s"], r["p"], r["o"]) for r in rows}
+
+
 def test_order_of_ingest_and_batches_give_the_graphs_of_a_full_recompute(tmp_path: Path) -> None:
     """Identity after each ingest recomputes only the groups the new documents touch;
     whatever the order and the batches, the graphs are those of a full recompute."""
-    from kg.pipeline import ingest_paths
+    from kg.pipeline import derive_graphs, ingest_paths
     from tests.conftest import load_bench
 
     generated = tmp_path / "generated"
@@ -221,9 +232,13 @@ def test_order_of_ingest_and_batches_give_the_graphs_of_a_full_recompute(tmp_pat
                 assert report.ok and report.derived and report.derived.identity
                 scoped.append(report.derived.identity)
             incremental = identity_state(store)
+            ledgers = ledger_state(store)
             full = identity.refresh(store)
             assert full.full and not full.written, f"{name}: a full recompute changed the graphs"
             assert identity_state(store) == incremental
+            # the ledger graphs, each linked from its own series' meetings, are too
+            derive_graphs(store)
+            assert ledger_state(store) == ledgers and len({q[0] for q in ledgers}) > 1
         # after the first batch, only the documents of the groups touched were read
         assert all(not r.full for r in scoped[1:])
         assert any(r.documents < full.documents for r in scoped[1:]), name
