@@ -50,7 +50,9 @@ MAX_PER_PAGE = 100
 @dataclass(frozen=True)
 class Filters:
     """What the tracker shows. None (or "") means any; text matches any case, anywhere
-    in the name ("clerk" finds "Clerk (J A Penn)"). Dates are YYYY-MM-DD, inclusive."""
+    in the name ("clerk" finds "Clerk (J A Penn)"); an owner or owed-to name also finds
+    the actions of the nodes kg.identity merged into that person or organisation ("Jane
+    Doe" finds those of "Cllr Doe"). Dates are YYYY-MM-DD, inclusive."""
 
     owner: str | None = None
     owed_to: str | None = None
