@@ -189,11 +189,14 @@ def ingest(data: Path, minutes: Path) -> float:
 
 
 def _stored(data: Path) -> int:
-    """Source copies in the data directory (one per document written, or about to be)."""
-    folder = data / "sources"
-    return (
-        sum(1 for p in folder.iterdir() if not p.name.endswith(".part")) if folder.is_dir() else 0
-    )
+    """Documents in the store (0 before the first write)."""
+    from kg.store import Store, StoreError
+
+    try:
+        with Store(data, read_only=True) as store:
+            return store.counts()["documents"]
+    except StoreError:
+        return 0
 
 
 def crash_run(
@@ -201,11 +204,11 @@ def crash_run(
 ) -> list[str]:
     """K runs of `govkg ingest` killed at random moments, then one to completion."""
     lines = []
-    per_doc = clean_seconds / max(1, docs)
     for k in range(1, kills + 1):
         left = docs - _stored(data)
-        # somewhere in what is left of the run: startup, documents, derive pass, compaction
-        estimate = 2.0 + per_doc * left + 0.1 * clean_seconds
+        # somewhere in what is left of the run: startup, recovery, documents, index
+        # commit, derive pass, compaction (after the documents, at least half a clean run)
+        estimate = 2.0 + clean_seconds * max(left / max(1, docs), 0.5)
         delay = rng.uniform(0.5, estimate)
         proc = _govkg(data, "ingest", str(minutes))
         try:
@@ -218,7 +221,7 @@ def crash_run(
         markers = [m for m in ("derive-pending", "index/pending.json") if (data / m).exists()]
         state = "finished before the kill" if finished else "SIGKILLed"
         lines.append(
-            f"kill {k}/{kills} at {delay:5.1f} s: {state}; {_stored(data)}/{docs} source copies, "
+            f"kill {k}/{kills} at {delay:5.1f} s: {state}; {_stored(data)}/{docs} documents stored, "
             f"markers left: {', '.join(markers) or 'none'}"
         )
         print(lines[-1], flush=True)

@@ -93,8 +93,8 @@ def _open() -> dict[str, Any]:
             from kg.indexing import open_index
             from kg.store import open_store
 
-            if entry is not None:
-                entry["store"].close()
+            # the store opened before is not closed here: requests in flight (other
+            # threads) still read from it; it closes when the last of them drops it
             st = open_store(data, url=url, read_only=True)
             entry = {
                 "store": st,
