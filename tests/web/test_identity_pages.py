@@ -198,3 +198,16 @@ def test_cli_actions_owner_counts_a_persons_variants(data_dir: Path) -> None:
     assert result.exit_code == 0, result.output
     found = {a["action"] for a in json.loads(result.output)}
     assert actions <= found
+
+
+def test_how_a_merged_name_is_described() -> None:
+    from web.views.entities import how_written
+
+    assert how_written("Doe", "Jane Doe", person=True) == "the surname alone"
+    assert how_written("J A Doe", "Jane Ann Doe", person=True) == "initials and surname"
+    assert how_written("JD", "Jane Doe", person=True) == "initials alone"
+    assert how_written("Clerk", "Clerk", person=True) == "the same name, in other minutes"
+    assert how_written("TPC", "Town Parish Council", person=False) == "its initials"
+    assert how_written("Council", "Town Parish Council", person=False) == (
+        "the word its own minutes use for it"
+    )

@@ -259,7 +259,7 @@ def entity(kind: str, slug: str) -> Any:
         "alt_labels": alt,
         "url": f"/id/{kind}/{slug}",
         "classes": sorted(types),
-        "also": _also_recorded(kind, slug, variants),
+        "also": _also_recorded(kind, slug, variants, str(label)),
     }
     build = {
         "person": _person,
@@ -275,7 +275,7 @@ def entity(kind: str, slug: str) -> Any:
 
 
 def _also_recorded(
-    kind: str, slug: str, variants: list[dict[str, str | None]]
+    kind: str, slug: str, variants: list[dict[str, str | None]], label: str
 ) -> list[dict[str, Any]]:
     """The names kg.identity merged into a node, one entry per name as written: how many
     nodes and minutes carry it, first and last meeting date, and (for a person) the page
@@ -296,9 +296,35 @@ def _also_recorded(
     for entry in sorted(names.values(), key=lambda e: (-len(e["nodes"]), e["name"].casefold())):
         other = (node_path(entry["nodes"][0]) or "").rsplit("/", 1)[-1]
         entry["why_url"] = f"/id/{kind}/{slug}/same-as/{other}" if kind == "person" else None
+        entry["how"] = how_written(entry["name"], label, person=kind == "person")
         entry["records"] = len(entry.pop("nodes"))
         out.append(entry)
     return out
+
+
+def how_written(name: str, canonical: str, *, person: bool) -> str:
+    """How a merged name relates to the canonical one, in words ("the surname alone"):
+    a description of the two names for the page; the rule kg.identity applied is on the
+    page `same_as` (kg.identity.explain)."""
+    words, full = name.replace(".", " ").split(), canonical.replace(".", " ").split()
+    if name.casefold() == canonical.casefold():
+        return "the same name, in other minutes"
+    if not person:
+        initials = "".join(w[0] for w in full if w[:1].isalpha()).casefold()
+        if name.casefold() == initials:
+            return "its initials"
+        if name.casefold().strip() in ("council", "committee", "board", "panel", "authority"):
+            return "the word its own minutes use for it"
+        return "a short form of its name, in the minutes of one body"
+    if not words or not full:
+        return "another form of the name"
+    if len(words) == 1 and words[0].casefold() == full[-1].casefold():
+        return "the surname alone"
+    if len(words) == 1 and words[0].isupper() and len(words[0]) <= 4:
+        return "initials alone"
+    if words[-1].casefold() == full[-1].casefold() and all(len(w) == 1 for w in words[:-1]):
+        return "initials and surname"
+    return "another form of the name"
 
 
 @bp.get("/id/person/<slug>/same-as/<other>")
