@@ -603,6 +603,9 @@ class SearchIndex:
         self.schema: Schema = self._ix.schema
         """The index's schema (read once: Whoosh reads it from disk on every access)."""
         self._words = self.schema["content"].analyzer
+        self.writer_procs = 1
+        """Indexing processes of `writing()` when not given: a long parallel ingest
+        (`kg.pipeline.ingest_paths` with jobs > 1) sets it to its jobs."""
 
     # -- lifecycle ----------------------------------------------------------------
     def close(self) -> None:
@@ -652,16 +655,20 @@ class SearchIndex:
         self.pending_path.unlink(missing_ok=True)
 
     # -- writing ------------------------------------------------------------------------
-    def writing(self, *, limitmb: int = 128, procs: int = 1) -> _WriterContext:
+    def writing(self, *, limitmb: int = 128, procs: int | None = None) -> _WriterContext:
         """A writer for a batch: ``with index.writing() as w: ...``; commits on success.
 
         Args:
             limitmb: memory for the indexing pool before it spills to disk.
-            procs: indexing processes (1 is fastest for small batches).
+            procs: indexing processes (default `writer_procs`; 1 is fastest for small
+                batches). With more, Whoosh's MpWriter analyses and writes the units in
+                that many forked processes, each its own segment (no re-merge into one:
+                `_tiered_merge` merges segments as usual): this process only hands them
+                the units, ~3 ms instead of ~65 ms of CPU per meeting.
         """
         if self.read_only:
             raise SearchIndexError(f"{self.path}: the search index is open read-only")
-        return _WriterContext(self, limitmb=limitmb, procs=procs)
+        return _WriterContext(self, limitmb=limitmb, procs=procs or self.writer_procs)
 
     def optimize(self) -> None:
         """Merge all segments into one (after a full rebuild); a no-op for one segment."""
@@ -1142,7 +1149,12 @@ class _WriterContext:
         self._w: _WhooshWriter | None = None
 
     def __enter__(self) -> _Writer:
-        self._w = self._owner._ix.writer(limitmb=self._limitmb, procs=self._procs)
+        if self._procs > 1:
+            self._w = self._owner._ix.writer(
+                limitmb=self._limitmb, procs=self._procs, multisegment=True
+            )
+        else:
+            self._w = self._owner._ix.writer(limitmb=self._limitmb)
         return _Writer(self._w)
 
     def __exit__(self, exc_type: type[BaseException] | None, *rest: object) -> None:

@@ -319,21 +319,31 @@ def ingest_paths(
     report = IngestReport()
     started = time.perf_counter()
     ix = open_index(store) if index is None else index
+    files = expand_paths(paths)
+    procs = ix.writer_procs
+    if jobs > 1 and len(files) >= INDEX_PROCS_FROM:
+        ix.writer_procs = jobs  # the index commits analyse and write in as many processes
     sync = IndexSync(store, ix)
     batch = _Batch()
     behind = derive_pending(store)  # an earlier batch did not finish its derive pass
     try:
-        _ingest_all(paths, store, sync, report, progress, commit_every or COMMIT_EVERY, batch, jobs)
+        _ingest_all(files, store, sync, report, progress, commit_every or COMMIT_EVERY, batch, jobs)
         sync.commit()
         if derive and (batch.shas or behind):
             report.derived = derive_graphs(store, None if behind else batch.shas, batch.series)
         if report.added or report.replaced:
             store.optimize()
     finally:
+        ix.writer_procs = procs
         if index is None:
             ix.close()
     report.seconds = time.perf_counter() - started
     return report
+
+
+INDEX_PROCS_FROM = 50
+"""Files from which a parallel ingest also indexes in `jobs` processes (Whoosh's
+MpWriter forks them at every index commit: not worth it for a few files)."""
 
 
 @dataclass
@@ -347,7 +357,7 @@ class _Batch:
 
 
 def _ingest_all(
-    paths: Iterable[str | Path],
+    files: list[Path],
     store: Store,
     sync: IndexSync,
     report: IngestReport,
@@ -359,7 +369,7 @@ def _ingest_all(
     from kg.ledger import series_of_documents
 
     with Extractor(store, jobs) as extractor:
-        for path, got in extractor.run(expand_paths(paths)):
+        for path, got in extractor.run(files):
             name = str(path)
             try:
                 if isinstance(got, str):
