@@ -171,13 +171,15 @@ def import_dump(
             for copy in (data / "sources").iterdir():
                 if copy.name.split(".", 1)[0] not in shas:
                     copy.unlink()
+        # the derived graphs are missing until derive_graphs below: the marker says so
+        # first, so that an import killed after the move is finished by the next ingest
+        (data / DERIVE_MARKER).write_text("restored from a dump\n", encoding="utf-8")
         os.replace(staging / "oxigraph", data / "oxigraph")
         shutil.rmtree(staging)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     with Store(data) as store:
-        (data / DERIVE_MARKER).write_text("restored from a dump\n", encoding="utf-8")
         derived = derive_graphs(store)  # full: identity, every series' ledger, review
         report.derive_lines = [
             line for line in derived.lines() if line.startswith(("error", "review"))
