@@ -22,6 +22,7 @@ One line per kill, one per difference, a summary; exit code 1 on any difference.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import os
 import random
@@ -170,12 +171,49 @@ def _short(value: Any) -> str:
 
 
 def _govkg(data: Path, *args: str, **kwargs: Any) -> subprocess.Popen[bytes]:
+    """`govkg` in a session of its own (its worker processes in its process group)."""
     return subprocess.Popen(
         [*GOVKG, "--data", str(data), *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        start_new_session=True,
         **kwargs,
     )
+
+
+def _group(pgid: int) -> list[int]:
+    """The live processes of a process group (zombies left out)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[0] != "Z" and int(fields[2]) == pgid:
+            found.append(int(entry.name))
+    return found
+
+
+def kill(proc: subprocess.Popen[bytes], grace: float = 5.0) -> str:
+    """SIGKILL the govkg process alone (as `kill -9 PID` does), then give the worker
+    processes it leaves `grace` seconds to end by themselves before killing them too;
+    says what happened to them."""
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    left = _group(proc.pid)
+    if not left:
+        return "no worker outlived it"
+    deadline = time.monotonic() + grace
+    while time.monotonic() < deadline and _group(proc.pid):
+        time.sleep(0.05)
+    still = _group(proc.pid)
+    if not still:
+        return f"{len(left)} workers outlived it and ended by themselves"
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    return f"{len(left)} workers outlived it, {len(still)} still there after {grace:.0f} s: killed"
 
 
 def ingest(data: Path, minutes: Path) -> float:
@@ -213,13 +251,10 @@ def crash_run(
         proc = _govkg(data, "ingest", str(minutes))
         try:
             proc.wait(timeout=delay)
-            finished = True
+            state = "finished before the kill"
         except subprocess.TimeoutExpired:
-            proc.send_signal(signal.SIGKILL)
-            proc.wait()
-            finished = False
+            state = f"SIGKILLed ({kill(proc)})"
         markers = [m for m in ("derive-pending", "index/pending.json") if (data / m).exists()]
-        state = "finished before the kill" if finished else "SIGKILLed"
         lines.append(
             f"kill {k}/{kills} at {delay:5.1f} s: {state}; {_stored(data)}/{docs} documents stored, "
             f"markers left: {', '.join(markers) or 'none'}"
