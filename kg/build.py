@@ -18,10 +18,17 @@ from ingest.models import APOLOGIES, COMMITMENT, Action, MinutesRecord, Statemen
 from kg import iris
 from kg.namespace import DCTERMS, FOAF, GKG, ORG, PROV, RDF, SCHEMA, SKOS, XSD
 
-__all__ = ["record_to_quads", "OPEN"]
+__all__ = ["record_to_quads", "OPEN", "BUILD_VERSION"]
 
 OPEN = GKG.StatusOpen
 """gkg:status of every action when first recorded; kg.link sets follow-ups."""
+
+BUILD_VERSION = 2
+"""The gkg:buildVersion written on every document node. Raise it when the builder starts
+writing a triple that queries rely on, and teach kg.upgrade to add it to stored graphs:
+  1 (no triple): the graphs of govkg before the version was written;
+  2: every part (agenda item, paragraph, statement, action) is gkg:inMeeting its meeting.
+"""
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -139,6 +146,7 @@ class _Builder:
         g.add(self.doc, GKG.format, src.format)
         g.add(self.doc, GKG.sourcePath, src.path)
         g.add(self.doc, DCTERMS.title, self.r.meeting.title)
+        g.add(self.doc, GKG.buildVersion, BUILD_VERSION)
 
     def organisations_and_places(self) -> None:
         for org in self.r.organisations:
@@ -229,6 +237,7 @@ class _Builder:
             g.add(node, DCTERMS.title, item.title)
             parent = self.items[item.parent] if item.parent is not None else self.meeting
             g.add(node, DCTERMS.isPartOf, parent)
+            g.add(node, GKG.inMeeting, self.meeting)
             g.add(node, GKG.order, i + 1)
             g.add(node, GKG.ref, item.number)
             g.add(self.meeting, GKG.hasAgendaItem, node)
@@ -264,6 +273,7 @@ class _Builder:
             g.add(node, GKG.text, para.text)
             g.add(node, GKG.order, i + 1)
             g.add(node, DCTERMS.isPartOf, self._part_of(para.item))
+            g.add(node, GKG.inMeeting, self.meeting)
             self._span(node, (para.start, para.end), para.page)
             self._mentions(node, para.text, [])
 
@@ -284,6 +294,7 @@ class _Builder:
             g.add(node, GKG.act, st.act)
             g.add(node, GKG.text, st.text)
             g.add(node, DCTERMS.isPartOf, self._part_of(st.item))
+            g.add(node, GKG.inMeeting, self.meeting)
             self._span(node, st.span, st.page)
             self._mentions(node, st.text, speakers)
 
@@ -314,6 +325,7 @@ class _Builder:
         g.add(node, GKG.raisedAt, self.meeting)
         g.add(node, GKG.ref, act.ref)
         g.add(node, DCTERMS.isPartOf, self._part_of(act.item))
+        g.add(node, GKG.inMeeting, self.meeting)
         self._span(node, act.span, act.page)
         self._mentions(node, act.text, [owner, owed_to])
 

@@ -114,3 +114,6 @@ class GKG(DefinedNamespace):
     reviewStatus: URIRef
     reviewedText: URIRef
     reviewedIn: URIRef
+    # direct links written at build time, and the builder version (kg/build.py)
+    inMeeting: URIRef
+    buildVersion: URIRef

@@ -147,7 +147,7 @@ EXPECTED_SMALL = f"""
 @prefix id: <{ID}> .
 
 <{DOC}> a gkg:SourceDocument ; gkg:sha256 "{SHA}" ; gkg:format "txt" ;
-    gkg:sourcePath "/m/tintern.txt" ; dcterms:title "Parish council" .
+    gkg:sourcePath "/m/tintern.txt" ; dcterms:title "Parish council" ; gkg:buildVersion 2 .
 
 <{ID}meeting/tintern-community-council-2019-03-25> a gkg:Meeting ;
     dcterms:title "Parish council" ; dcterms:date "2019-03-25"^^xsd:date ;
@@ -172,7 +172,8 @@ EXPECTED_SMALL = f"""
 
 <{ID}item/tintern-community-council-2019-03-25-abababab-1> a gkg:AgendaItem ;
     dcterms:title "Police report" ; gkg:order 1 ; gkg:ref "2876" ;
-    dcterms:isPartOf <{ID}meeting/tintern-community-council-2019-03-25> .
+    dcterms:isPartOf <{ID}meeting/tintern-community-council-2019-03-25> ;
+    gkg:inMeeting <{ID}meeting/tintern-community-council-2019-03-25> .
 
 <{ID}action/tintern-community-council-2019-03-25-abababab-1> a gkg:Action, gkg:Commitment ;
     gkg:text "The Clerk will write to the police." ;
@@ -180,6 +181,7 @@ EXPECTED_SMALL = f"""
     gkg:dueText "next meeting" ; gkg:status gkg:StatusOpen ;
     gkg:raisedAt <{ID}meeting/tintern-community-council-2019-03-25> ;
     dcterms:isPartOf <{ID}item/tintern-community-council-2019-03-25-abababab-1> ;
+    gkg:inMeeting <{ID}meeting/tintern-community-council-2019-03-25> ;
     gkg:spanStart 10 ; gkg:spanEnd 45 .
 
 <{ID}org/tintern-community-council-clerk> a org:Organization ;
@@ -397,3 +399,31 @@ def test_paragraphs_are_in_the_graph_in_order() -> None:
     }
     assert "2665. Accounts for payment:-" not in texts
     assert any(t.startswith("Clerk’s Salary & Expenses") for t in texts)
+
+
+def test_every_part_links_straight_to_its_meeting() -> None:
+    """gkg:inMeeting of each agenda item, sub-item, paragraph, statement and action is the
+    meeting its dcterms:isPartOf chain ends at; the document says its build version."""
+    quads = record_to_quads(rich_record())
+    part_of = {
+        q.subject.value: q.object.value
+        for q in quads
+        if q.predicate.value == "http://purl.org/dc/terms/isPartOf"
+    }
+    in_meeting = {
+        q.subject.value: q.object.value for q in quads if q.predicate.value == GKG + "inMeeting"
+    }
+    (meeting,) = subjects(quads, GKG + "Meeting")
+    parts = set().union(
+        *(subjects(quads, GKG + c) for c in ("AgendaItem", "Paragraph", "Statement", "Action"))
+    )
+    assert len(parts) >= 6 and any(part_of[p] != meeting for p in parts)
+    for part in parts:
+        top = part
+        while top in part_of:
+            top = part_of[top]
+        assert top == meeting and in_meeting[part] == meeting, part
+    assert set(in_meeting) == parts
+    versions = [q for q in quads if q.predicate.value == GKG + "buildVersion"]
+    document = quads[0].graph_name.value
+    assert [(v.subject.value, v.object.value) for v in versions] == [(document, "2")]
