@@ -93,7 +93,7 @@ def is_empty(data_dir: Path) -> bool:
     """Whether a data directory holds nothing to lose (no store, index or source copies)."""
     if not data_dir.exists():
         return True
-    return all(p.name in _KEPT for p in data_dir.iterdir())
+    return all(p.name in (*_KEPT, STAGING) for p in data_dir.iterdir())
 
 
 def dump_format(path: Path, fmt: str | None) -> ox.RdfFormat:
@@ -126,18 +126,26 @@ def import_dump(
 ) -> ImportReport:
     """Restore a data directory from a dump (see the module's docstring).
 
-    The caller holds the data directory's lock (kg.lock); `govkg import` does.
+    Holds the data directory's writer lock (kg.lock) throughout; re-entrant under the
+    CLI's, which waits for it with --wait.
 
     Raises:
         StoreError: the directory is not empty (and not `replace`), the dump cannot
             be read (its line and column in the message), or holds no document.
     """
+    from kg.lock import DataLock
+
+    with DataLock(data_dir):
+        return _import(Path(data_dir), Path(dump), fmt, replace, sources)
+
+
+def _import(
+    data: Path, dump: Path, fmt: str | None, replace: bool, sources: str | os.PathLike[str] | None
+) -> ImportReport:
     from kg.indexing import open_index
     from kg.pipeline import DERIVE_MARKER, derive_graphs
 
     started = time.perf_counter()
-    data = Path(data_dir)
-    dump = Path(dump)
     rdf_format = dump_format(dump, fmt)
     if not replace and not is_empty(data):
         raise StoreError(
