@@ -238,10 +238,17 @@ def _stored(data: Path) -> int:
 
 
 def crash_run(
-    data: Path, minutes: Path, kills: int, rng: random.Random, clean_seconds: float, docs: int
+    data: Path,
+    minutes: Path,
+    kills: int,
+    rng: random.Random,
+    clean_seconds: float,
+    docs: int,
+    failures: list[str],
 ) -> list[str]:
-    """K runs of `govkg ingest` killed at random moments, then one to completion."""
-    lines = []
+    """K runs of `govkg ingest` killed at random moments, then one to completion; a run
+    that ends before its kill with an error is added to `failures`."""
+    lines: list[str] = []
     for k in range(1, kills + 1):
         left = docs - _stored(data)
         # somewhere in what is left of the run: startup, recovery, documents, index
@@ -251,7 +258,11 @@ def crash_run(
         proc = _govkg(data, "ingest", str(minutes))
         try:
             proc.wait(timeout=delay)
+            _, err = proc.communicate()
             state = "finished before the kill"
+            if proc.returncode != 0:
+                state = f"FAILED with exit code {proc.returncode}: {err.decode()[-300:]!r}"
+                failures.append(f"kill {k}: ingest {state}")
         except subprocess.TimeoutExpired:
             state = f"SIGKILLed ({kill(proc)})"
         markers = [m for m in ("derive-pending", "index/pending.json") if (data / m).exists()]
@@ -301,10 +312,11 @@ def main(argv: list[str] | None = None) -> int:
     clean, crashed = work / "clean", work / "crashed"
     seconds = ingest(clean, minutes)
     print(f"clean ingest: {seconds:.1f} s", flush=True)
-    crash_run(crashed, minutes, args.kills, random.Random(args.seed), seconds, args.docs)
+    problems: list[str] = []
+    crash_run(crashed, minutes, args.kills, random.Random(args.seed), seconds, args.docs, problems)
 
     expected, found = snapshot(clean), snapshot(crashed)
-    problems = differences(expected, found)
+    problems += differences(expected, found)
     if found["markers"]:
         problems.append(f"crash markers left after the final run: {found['markers']}")
     if not found["index"]["agree"]:

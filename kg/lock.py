@@ -11,7 +11,7 @@ Re-entrant within a thread: the CLI takes the lock before it opens the store, an
 `ingest_paths`, called under it, takes it again at no cost. Another thread of the
 same process is refused like another process (two writers are two writers). A child
 process forked while the lock is held does not keep it (its copy of the descriptor
-is closed after the fork).
+is closed after the fork) and is killed when the writer dies.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import fcntl
 import functools
 import json
 import os
+import signal
 import socket
 import sys
 import threading
@@ -215,14 +216,42 @@ def writer(command: str | None = None) -> Callable[[Callable[P, R]], Callable[P,
 
 
 def _after_fork_in_child() -> None:
-    """A forked child shares the parent's lock descriptions; closing its copies keeps
-    the parent's lock alive only as long as the parent (LOCK_UN would free the parent's)."""
+    """A child forked by a writer: it must not keep the writer's lock, nor outlive it.
+
+    It shares the parent's lock descriptions; closing its copies keeps the lock alive
+    only as long as the parent (LOCK_UN would free the parent's). And it dies with the
+    parent (Linux PR_SET_PDEATHSIG): a helper process forked while the lock is held
+    (Whoosh's parallel index writers) shares the parent's other locks, such as the
+    index's, and an orphan blocked forever after a `kill -9` of the writer kept them:
+    every later ingest failed."""
     global _registry
     _registry = threading.Lock()  # another thread may have held it at the fork
+    if not _held:
+        return
     for fd, _depth in _held.values():
         with contextlib.suppress(OSError):
             os.close(fd)
     _held.clear()
+    _die_with_parent()
 
 
-os.register_at_fork(after_in_child=_after_fork_in_child)
+_forking = 0
+"""The pid of the process that is forking (kept by the before-fork hook)."""
+
+
+def _before_fork() -> None:
+    global _forking
+    _forking = os.getpid()
+
+
+def _die_with_parent() -> None:
+    with contextlib.suppress(OSError, AttributeError):
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    if os.getppid() != _forking:  # the parent died before the call
+        os._exit(1)
+
+
+os.register_at_fork(before=_before_fork, after_in_child=_after_fork_in_child)

@@ -4,6 +4,7 @@ is recovered, readers are never blocked."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -171,18 +172,31 @@ def test_readers_never_wait_for_the_lock(small_data):
             assert done.returncode == 0, (args, done.stderr)
 
 
-def test_a_forked_child_does_not_keep_a_dead_holders_lock(tmp_path):
+def alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_a_child_forked_by_a_writer_neither_keeps_the_lock_nor_outlives_it(tmp_path):
     data = tmp_path / "data"
-    with hold(data, 60, mode="fork") as holding:  # its child lives on for a minute
+    with hold(data, 60, mode="fork") as holding:  # its child would sleep for a minute
         try:
+            assert alive(holding.child)
             holding.send_signal(signal.SIGKILL)
             holding.wait()
-            os.kill(holding.child, 0)  # the child is alive
+            deadline = time.monotonic() + 10
+            while alive(holding.child) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert not alive(holding.child), "the writer's child outlived it"
             assert holder(data) is None
             with DataLock(data, "after"):
                 assert holder(data)["pid"] == os.getpid()
         finally:
-            os.kill(holding.child, signal.SIGKILL)
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(holding.child, signal.SIGKILL)
 
 
 def test_reentrant_in_a_thread_refused_in_another(tmp_path):
