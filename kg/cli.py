@@ -924,7 +924,7 @@ def serve(ctx: click.Context, host: str, port: int, threads: int, get_path: str 
             pass
     elif not (data / "oxigraph").exists():
         raise click.ClickException(f"no govkg data in {data}; run `govkg ingest PATH` first")
-    app = create_app({"DATA": str(data), "STORE_URL": url})
+    app = create_app({"DATA": str(data), "STORE_URL": url, "WARM_PAGES": get_path is None})
     if get_path is not None:
         response = app.test_client().get(get_path)
         click.echo(response.get_data(as_text=True))
@@ -933,6 +933,9 @@ def serve(ctx: click.Context, host: str, port: int, threads: int, get_path: str 
         return
     from waitress import serve as waitress_serve
 
+    from web.data import prewarm
+
+    prewarm(app)  # open the store and warm its pages and index before the first visitor
     where = f"{data} and {url}" if url else str(data)
     click.echo(f"serving {where} at http://{host}:{port}/ (Ctrl+C to stop)", err=True)
     waitress_serve(app, host=host, port=port, threads=threads, ident="govkg")

@@ -10,7 +10,13 @@ directory; a new ingest is then noticed through the index directory's mtime.
 
 `memo()` keeps what a page computes over the whole store (the meetings in date order,
 ...) with the opened store, so it is worked out once per store and dropped with it when
-the store is reopened.
+the store is reopened. One thread computes a missing key; others asking for it wait.
+
+Cold start: when a store is opened, a background thread pays the one-time costs before
+visitors do: with ``app.config["WARM_PAGES"]`` (`govkg serve` sets it) it requests the
+pages of WARM_PATHS once inside the process (filling their memo entries: the meetings in
+date order for the home page, the action feeds), then it warms the search index. `prewarm(app)` (called by `govkg serve` at start) opens the store at
+once instead of at the first request.
 """
 
 from __future__ import annotations
@@ -31,6 +37,9 @@ _cache: dict[str, Any] = {}
 CHECK_EVERY = 1.0
 MEMO_SIZE = 256
 """How many results `memo()` keeps per opened store (least recently used go first)."""
+WARM_PATHS = ("/", "/meetings", "/actions", "/actions.ics")
+"""Pages requested once in the background when a store is opened (their whole-store
+memo entries cost seconds at 10,000 meetings the first time)."""
 
 T = TypeVar("T")
 
@@ -60,22 +69,50 @@ def memo(key: Hashable, compute: Callable[[], T]) -> T:
 
     The store is reopened when the data directory changes (a new ingest), and what was
     remembered goes with the old one. At most MEMO_SIZE results are kept per store.
-    Two threads asking for the same missing key may both compute it; one result stays.
+    Single flight: while one thread computes a key, others asking for it wait for its
+    result instead of computing it again (a warm-up and a first visitor, twenty clients
+    on a cold page). If the computing thread fails, a waiting one computes it itself.
     """
     entry = _open()
     cache: OrderedDict[Hashable, Any] = entry["memo"]
     lock: threading.Lock = entry["memo_lock"]
-    with lock:
-        if key in cache:
+    pending: dict[Hashable, threading.Event] = entry["memo_pending"]
+    while True:
+        with lock:
+            if key in cache:
+                cache.move_to_end(key)
+                return cache[key]  # type: ignore[no-any-return]
+            running = pending.get(key)
+            if running is None:
+                done = pending[key] = threading.Event()
+                break
+        running.wait()
+    try:
+        value = compute()
+        with lock:
+            cache[key] = value
             cache.move_to_end(key)
-            return cache[key]  # type: ignore[no-any-return]
-    value = compute()
-    with lock:
-        cache[key] = value
-        cache.move_to_end(key)
-        while len(cache) > MEMO_SIZE:
-            cache.popitem(last=False)
-    return value
+            while len(cache) > MEMO_SIZE:
+                cache.popitem(last=False)
+        return value
+    finally:
+        with lock:
+            pending.pop(key, None)
+        done.set()
+
+
+def prewarm(app: Flask) -> None:
+    """Open the app's store and index now and start their warm-up in the background
+    (`govkg serve` calls it at start, so the first visitor finds them open)."""
+
+    def run() -> None:
+        try:
+            with app.test_request_context("/"):
+                _open()
+        except Exception:  # noqa: BLE001 - the first request reports real errors
+            logging.getLogger(__name__).debug("pre-warm failed", exc_info=True)
+
+    threading.Thread(target=run, daemon=True, name="govkg-prewarm").start()
 
 
 def _open() -> dict[str, Any]:
@@ -102,22 +139,56 @@ def _open() -> dict[str, Any]:
                 "stamp": _stamp(data),
                 "memo": OrderedDict(),
                 "memo_lock": threading.Lock(),
+                "memo_pending": {},
             }
             _cache[key] = entry
-            threading.Thread(target=_warm, args=(entry["index"],), daemon=True).start()
+            app = current_app._get_current_object()  # type: ignore[attr-defined]
+            threading.Thread(
+                target=_warm, args=(app, entry), daemon=True, name="govkg-warm"
+            ).start()
         entry["checked"] = now
     g.govkg = entry
     return entry
 
 
-def _warm(index: Any) -> None:
-    """Pay an index generation's one-time costs (kind weights, date order, facet tables,
-    the thesaurus) in the background, not in the first visitor's search: seconds at
-    10,000 meetings. A failure here only means the first search pays instead."""
+def _warm(app: Flask, entry: dict[str, Any]) -> None:
+    """Pay an opened store's one-time costs in the background, not in the first visitors'
+    requests (seconds each at 10,000 meetings): say if the store needs `govkg upgrade`,
+    request the home page once (its memo entries), then pay the index generation's costs
+    (kind weights, date order, facet tables, the thesaurus), then request the other
+    WARM_PATHS. A failure here only means the first visitor pays instead."""
+    log = logging.getLogger(__name__)
+    try:
+        from kg.upgrade import outdated_count, outdated_message
+
+        message = outdated_message(outdated_count(entry["store"]))
+        if message:
+            log.warning("%s: %s", app.config.get("DATA"), message)
+    except Exception:  # noqa: BLE001 - best effort
+        log.debug("build version check failed", exc_info=True)
+    client = app.test_client() if app.config.get("WARM_PAGES") else None
+
+    def pages(paths: tuple[str, ...]) -> None:
+        if client is None:
+            return
+        for path in paths:
+            if _cache_entry_is(entry):
+                try:
+                    client.get(path)
+                except Exception:  # noqa: BLE001 - best effort
+                    log.debug("warming %s failed", path, exc_info=True)
+
+    pages(WARM_PATHS[:1])  # the home page first: the first visitor lands there
     try:
         from kg.search import search
 
-        index.warm()
-        search(index, "warm", facets=False)
+        entry["index"].warm()
+        search(entry["index"], "warm", facets=False)
     except Exception:  # noqa: BLE001 - best effort; the request path reports real errors
-        logging.getLogger(__name__).debug("index warm-up failed", exc_info=True)
+        log.debug("index warm-up failed", exc_info=True)
+    pages(WARM_PATHS[1:])
+
+
+def _cache_entry_is(entry: dict[str, Any]) -> bool:
+    """Whether `entry` is still the app's open store (not replaced by a newer ingest)."""
+    return any(e is entry for e in _cache.values())
