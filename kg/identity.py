@@ -248,8 +248,9 @@ class _Docs:
     series: dict[str, str | None] = field(default_factory=dict)
 
 
-_CHUNK = 400
-"""IRIs per VALUES block."""
+_CHUNK = 100
+_G = re.compile(r"\?g\b")
+"""IRIs per VALUES block or UNION."""
 
 
 def _values(var: str, terms: Iterable[str]) -> str:
@@ -267,10 +268,15 @@ def _select(store: Any, where: str, head: str, only: Iterable[str] | None) -> li
     if only is None:
         q = f"SELECT {head} WHERE {{ GRAPH ?g {{ ?g a gkg:SourceDocument . {where} }} }}"
         return list(store.select(q)[1])
+    # one branch per graph, its name a constant: Oxigraph evaluates GRAPH ?g bound only
+    # from outside (VALUES ?g { ... } GRAPH ?g { ... }) over EVERY graph (29 s against
+    # 0.2 s for a body's 76 documents at 10,000 meetings)
     rows: list[dict[str, Any]] = []
     for chunk in _chunks(only):
-        q = f"SELECT {head} WHERE {{ {_values('g', chunk)} GRAPH ?g {{ {where} }} }}"
-        rows += store.select(q)[1]
+        branches = " UNION ".join(
+            f"{{ GRAPH <{g}> {{ {_G.sub(f'<{g}>', where)} }} BIND(<{g}> AS ?g) }}" for g in chunk
+        )
+        rows += store.select(f"SELECT {head} WHERE {{ {branches} }}")[1]
     return rows
 
 

@@ -358,13 +358,15 @@ def _load(store, series: Iterable[str] | None = None) -> dict[str, _Meeting]:  #
         para_rows = _select(store, f"SELECT ?p ?text ?title ?o WHERE {{ {_PARA_WHERE} }}")
         action_rows = _select(store, _ACTION_HEAD + _ACTION_WHERE)
     else:
-        para_rows = _in_chunks(
-            store,
-            "SELECT ?p ?text ?title ?o WHERE { ",
-            "g",
-            docs,
-            f"GRAPH ?g {{ {_PARA_WHERE} }} }}",
-        )
+        # one GRAPH <doc> branch each: VALUES ?g bound outside GRAPH ?g makes Oxigraph
+        # visit every graph of the store
+        para_rows = []
+        ordered = sorted(docs)
+        for i in range(0, len(ordered), 100):
+            branches = " UNION ".join(
+                f"{{ GRAPH <{g}> {{ {_PARA_WHERE} }} }}" for g in ordered[i : i + 100]
+            )
+            para_rows += _select(store, f"SELECT ?p ?text ?title ?o WHERE {{ {branches} }}")
         action_rows = _in_chunks(store, _ACTION_HEAD, "m", meetings, _ACTION_WHERE)
     for row in sorted(para_rows, key=lambda r: r["p"] or ""):
         meeting = meetings.get(_meeting_of_part(row["p"] or ""))
