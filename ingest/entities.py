@@ -193,7 +193,9 @@ NOT_PLACE = _words(
 SMALL = {"of", "and", "the", "for", "&", "on", "upon", "in", "under", "le", "de", "la", "by"}
 
 _CAP = r"[A-Z][\w’'\-]*"
-_NAME = rf"{_CAP}(?:[ \t]+(?:{_CAP}|upon|on|under|le|de))*"
+_NAME = rf"{_CAP}(?:[ \t]+(?:{_CAP}|upon|on|under|le|de)){{0,9}}"
+"""A place-like name: at most ten words (unbounded, a long run of capitalised words made
+every pattern using it quadratic: a line of 30,000 such characters took minutes)."""
 _POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b")
 _LOWER_SIGNAL = re.compile(
     r"(?<![A-Za-z])(?:january|february|april|june|july|august|september|october|november|"

@@ -47,6 +47,10 @@ KINDS = [
 ]
 
 
+MAX_HEADER_LINE = 1000
+"""Characters of a header line that read_meeting looks at."""
+
+
 def meeting_kind(text: str) -> str | None:
     """A coarse kind of meeting from its title or body."""
     for kind, pattern in KINDS:
@@ -57,6 +61,10 @@ def meeting_kind(text: str) -> str | None:
 
 def read_meeting(source: SourceText, header: str, attendees: list[Attendee]) -> Meeting:
     """The meeting fields from the header region (and the attendance already read)."""
+    # HELD and VENUE_AFTER_HELD scan each line lazily from every start: quadratic in a
+    # line's length. A header line is a title, a date, a venue: none is 1,000 characters,
+    # but a file of one 3 MB line would take hours. Long lines are cut here.
+    header = "\n".join(line[:MAX_HEADER_LINE] for line in header.split("\n"))
     meeting = Meeting()
     labels: dict[str, str] = {}
     for m in LABELLED.finditer(header):

@@ -70,7 +70,7 @@ ACTION_LABEL = re.compile(r"^(action|actions|resolved|agreed|decision)s?\b\s*[:\
 MONEY_OR_TABLE = re.compile(r"(£|\$|€)\s?\d|\d+\.\d\d\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b")
 
 INLINE_ITEM = re.compile(
-    r"(?:^|\s{2,}|\)\s+|(?<=\s)(?=\*))\*?(?:S-)?(?P<num>\d{1,4})\s+(?P<title>[A-Z][^()]{8,600}?)\s+"
+    r"(?:^|(?<!\s)\s{2,}|\)\s+|(?<=\s)(?=\*))\*?(?:S-)?(?P<num>\d{1,4})\s+(?P<title>[A-Z][^()]{8,600}?)\s+"
     r"\((?:Communication|Report|Resolution|Ordinance|Emergency Ordinance|Second Reading[^)]*|"
     r"Previous Agenda[^)]*|Motion|Proclamation|Presentation)[^)]*\)"
 )
