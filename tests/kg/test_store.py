@@ -367,10 +367,10 @@ def test_a_file_whose_graph_cannot_be_stored_leaves_no_source_copy(
     )
     with Store(tmp_path / "data") as s:
 
-        def boom(record, quads):
+        def boom(sha256, path, triples):
             raise StoreError(f"{minutes.resolve()}: cannot store its graph (disk full)")
 
-        monkeypatch.setattr(s, "replace_document", boom)
+        monkeypatch.setattr(s, "write_document", boom)  # what ingest calls
         report = ingest_paths([minutes], s)
         assert report.failed == [f"{minutes}: cannot store its graph (disk full)"]
         assert list((tmp_path / "data" / "sources").glob("*")) == []
