@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -323,6 +324,7 @@ def ingest_paths(
     procs = ix.writer_procs
     if jobs > 1 and len(files) >= INDEX_PROCS_FROM:
         ix.writer_procs = jobs  # the index commits analyse and write in as many processes
+        _forked_children_die_with_parent()
     sync = IndexSync(store, ix)
     batch = _Batch()
     behind = derive_pending(store)  # an earlier batch did not finish its derive pass
@@ -339,6 +341,35 @@ def ingest_paths(
             ix.close()
     report.seconds = time.perf_counter() - started
     return report
+
+
+_FORK_PARENT = [0]
+_AT_FORK = [False]
+
+
+def _forked_children_die_with_parent() -> None:
+    """Processes this one forks from now on (Whoosh's index processes: they would wait
+    for work forever once the parent is gone, SIGKILL included) are killed when it dies
+    (Linux: PR_SET_PDEATHSIG). The extraction workers watch their parent themselves."""
+    if _AT_FORK[0] or not sys.platform.startswith("linux"):
+        return
+    _AT_FORK[0] = True
+
+    def before() -> None:
+        _FORK_PARENT[0] = os.getpid()
+
+    def in_child() -> None:
+        import ctypes
+        import signal
+
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            return
+        if os.getppid() != _FORK_PARENT[0]:  # the parent died before prctl
+            os._exit(1)
+
+    os.register_at_fork(before=before, after_in_child=in_child)
 
 
 INDEX_PROCS_FROM = 50
@@ -517,6 +548,11 @@ class Extractor:
 
         try:
             resolved = path.resolve()
+            if path.is_symlink() and path.parent.resolve() not in resolved.parents:
+                raise ValueError(
+                    f"a symbolic link to {resolved}, outside its folder; refusing "
+                    "(ingest the file itself)"
+                )
             data = file_bytes(resolved)
             if self.store.has_document(hashlib.sha256(data).hexdigest()):
                 return None

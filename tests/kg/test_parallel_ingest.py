@@ -151,12 +151,19 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc")
 def test_killed_ingest_leaves_no_worker_behind(tmp_path: Path):
     gen = tmp_path / "gen"
     subprocess.run(
         [sys.executable, str(ROOT / "bench" / "synthetic_minutes.py"), str(gen)]
-        + ["--meetings", "150", "--seed", "5"],
+        + ["--meetings", "60", "--seed", "5"],
         check=True,
         capture_output=True,
     )
@@ -167,12 +174,17 @@ def test_killed_ingest_leaves_no_worker_behind(tmp_path: Path):
         stderr=subprocess.DEVNULL,
     )
     try:
+        # killed while the index processes (forked: the parent's command line) are at
+        # work, besides the extraction workers
+        mine = _cmdline(proc.pid)
         workers: set[int] = set()
-        deadline = time.monotonic() + 120
-        while len(workers) < 3 and time.monotonic() < deadline:  # forkserver + 2 workers
-            time.sleep(0.2)
+        deadline = time.monotonic() + 600
+        while time.monotonic() < deadline and proc.poll() is None:
             workers = _descendants(proc.pid)
-        assert len(workers) >= 3, "the workers never started"
+            if any(_cmdline(p) == mine for p in workers) and len(workers) >= 4:
+                break
+            time.sleep(0.05)
+        assert proc.poll() is None, "ingest ended before its index processes were seen"
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(10)
         deadline = time.monotonic() + 15
