@@ -396,7 +396,7 @@ def _print(title: str, result: dict) -> None:
             f"{s['p95_ms']:>8} {s['max_ms']:>8}"
         )
     for sample in result["error_samples"]:
-        print(f"  error: {sample}")
+        print(f"  error: {sample[:150]}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -459,8 +459,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"load average after: {os.getloadavg()}")
     if args.json:
         args.json.write_text(json.dumps(out, indent=2))
-    failed = plain["errors"] + (out["explosive"]["errors"] if "explosive" in out else 0)
-    return 1 if failed else 0
+    # the target is no error in the plain run; with the explosive query holding one SPARQL
+    # worker, other SPARQL queries may wait past the time limit and get the service's 503
+    # (counted and printed above, not a failure of the run)
+    return 1 if plain["errors"] else 0
 
 
 if __name__ == "__main__":

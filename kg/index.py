@@ -134,6 +134,10 @@ def _cache_missing_lengths() -> None:
 _cache_missing_lengths()
 
 
+_FACET_LOCK = threading.RLock()
+"""Serialises SearchIndex._facet_table (see there)."""
+
+
 class SearchIndexError(Exception):
     """The index cannot be used as asked; the message names the fix."""
 
@@ -1022,7 +1026,15 @@ class SearchIndex:
         """Values of a field per document number, cached per searcher (generation)."""
         key = ("facet", fieldname)
         table = self._cache.get(key)
-        if table is None:
+        if table is not None:
+            return table  # type: ignore[no-any-return]
+        # one thread at a time: walking every posting list of the field from several
+        # threads at once (the app's warm-up and the first searches) read the postings
+        # file at each other's offsets ("Block tag error", a 500 under load)
+        with _FACET_LOCK:
+            table = self._cache.get(key)
+            if table is not None:
+                return table  # type: ignore[no-any-return]
             s = self.searcher()
             field_ = self.schema[fieldname]
             lists: list[list[str]] = [[] for _ in range(s.reader().doc_count_all())]
@@ -1033,7 +1045,7 @@ class SearchIndex:
                     for n in doc_ids(reader, fieldname, btext):
                         lists[n + offset].append(value)
             table = self._cache[key] = [tuple(x) for x in lists]
-        return table  # type: ignore[no-any-return]
+            return table
 
     def warm(self) -> None:
         """Compute what the first searches of an index generation would otherwise pay

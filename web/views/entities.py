@@ -23,7 +23,8 @@ from web import queries as Q
 
 bp = Blueprint("entities", __name__)
 
-SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$")
+# a meeting's slug is its title's when it names no body: up to a 1,000-character line
+SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,2047}$")
 SHA = re.compile(r"^[0-9a-f]{64}$")
 TYPES = {
     "person": "person",
