@@ -209,6 +209,8 @@ def _summary(d: dict[str, Any]) -> str:
     "-j",
     type=click.IntRange(min=1),
     default=None,
+    envvar="GOVKG_JOBS",
+    show_envvar=True,
     help="Extraction processes (default: one per core; 1 extracts in this process).",
 )
 @click.pass_context

@@ -333,7 +333,7 @@ def ingest_paths(
         sync.commit()
         if derive and (batch.shas or behind):
             report.derived = derive_graphs(store, None if behind else batch.shas, batch.series)
-        if report.added or report.replaced:
+        if len(report.added) + len(report.replaced) >= COMPACT_FROM:
             store.optimize()
     finally:
         ix.writer_procs = procs
@@ -505,6 +505,14 @@ bytes and its graph's triples, ~150 KB) while the writer is busy with an index c
 
 _SETTINGS = ("GOVKG_BASE",)
 """Environment variables an extraction reads (kg.iris), passed on to the workers."""
+
+
+COMPACT_FROM = 50
+"""Documents written by one batch from which it ends with a store compaction. A full
+compaction rewrites the whole store (about a minute at 10,000 meetings): after a big
+batch it shrinks the files several times over, after a few new meetings it would make
+ingesting one meeting cost in proportion to everything stored (RocksDB compacts the
+small writes in the background by itself)."""
 
 
 def default_jobs() -> int:

@@ -173,6 +173,8 @@ def fake_extract(monkeypatch: pytest.MonkeyPatch):
     """Make the extraction stage the stand-in `simple_extract` for this test."""
     monkeypatch.setattr("ingest.extract_file", simple_extract)
     monkeypatch.setattr("ingest.pipeline.extract_bytes", lambda data, path: simple_extract(path))
+    # the stand-in lives in this process only: extraction worker processes would not see it
+    monkeypatch.setenv("GOVKG_JOBS", "1")
     return simple_extract
 
 
