@@ -94,6 +94,10 @@ def test_with_peer(sample_data: Path, tmp_path: Path, capsys: pytest.CaptureFixt
             # rdflib has no xsd:date() cast: these answers may differ, and the table says so
             assert row["agree"] or "xsd:date() cast" in row["warning"], row
             continue
+        if sparql_bench.without_lateral(texts[row["name"]]) != texts[row["name"]]:
+            # the peer runs the SPARQL 1.1 form: a row-wise BIND may differ, said so
+            assert row["agree"] or "without LATERAL" in row["warning"], row
+            continue
         assert row["peer"]["rows"] == row["govkg"]["rows"], row
         assert row["agree"], row
     assert answered >= 5
