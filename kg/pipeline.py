@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -323,8 +322,9 @@ def ingest_paths(
     files = expand_paths(paths)
     procs = ix.writer_procs
     if jobs > 1 and len(files) >= INDEX_PROCS_FROM:
-        ix.writer_procs = jobs  # the index commits analyse and write in as many processes
-        _forked_children_die_with_parent()
+        # the index commits analyse and write in as many processes (forked: kg.lock makes
+        # a child of the lock holder die with it, so none outlives a killed ingest)
+        ix.writer_procs = jobs
     sync = IndexSync(store, ix)
     batch = _Batch()
     behind = derive_pending(store)  # an earlier batch did not finish its derive pass
@@ -341,35 +341,6 @@ def ingest_paths(
             ix.close()
     report.seconds = time.perf_counter() - started
     return report
-
-
-_FORK_PARENT = [0]
-_AT_FORK = [False]
-
-
-def _forked_children_die_with_parent() -> None:
-    """Processes this one forks from now on (Whoosh's index processes: they would wait
-    for work forever once the parent is gone, SIGKILL included) are killed when it dies
-    (Linux: PR_SET_PDEATHSIG). The extraction workers watch their parent themselves."""
-    if _AT_FORK[0] or not sys.platform.startswith("linux"):
-        return
-    _AT_FORK[0] = True
-
-    def before() -> None:
-        _FORK_PARENT[0] = os.getpid()
-
-    def in_child() -> None:
-        import ctypes
-        import signal
-
-        try:
-            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-        except (OSError, AttributeError):
-            return
-        if os.getppid() != _FORK_PARENT[0]:  # the parent died before prctl
-            os._exit(1)
-
-    os.register_at_fork(before=before, after_in_child=in_child)
 
 
 INDEX_PROCS_FROM = 50
