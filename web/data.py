@@ -37,9 +37,18 @@ _cache: dict[str, Any] = {}
 CHECK_EVERY = 1.0
 MEMO_SIZE = 256
 """How many results `memo()` keeps per opened store (least recently used go first)."""
-WARM_PATHS = ("/", "/meetings", "/actions", "/actions.ics")
+WARM_PATHS = (
+    "/",
+    "/meetings",
+    "/actions",
+    "/actions.ics",
+    "/actions?status=open",
+    "/actions?status=overdue",
+    "/actions?sort=due",
+)
 """Pages requested once in the background when a store is opened (their whole-store
-memo entries cost seconds at 10,000 meetings the first time)."""
+memo entries cost seconds at 10,000 meetings the first time; the tracker computes one
+per filter, and these are the filters its own links and the feeds use most)."""
 
 T = TypeVar("T")
 
