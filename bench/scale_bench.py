@@ -48,6 +48,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+import load_bench  # noqa: E402
 import search_bench  # noqa: E402
 import sparql_bench  # noqa: E402
 import synthetic_minutes  # noqa: E402
@@ -255,27 +256,16 @@ def serve_and_load(data: Path, args: argparse.Namespace) -> dict[str, Any]:
         out["serve_ready_s"] = round(ready, 2) if ready is not None else None
         log(f"govkg serve: first 200 on / after {out['serve_ready_s']} s")
         if args.load_seconds > 0:
-            try:
-                from load_bench import run_load  # another engineer's bench/load_bench.py
-            except ImportError as exc:
-                out["load"] = {"error": f"bench/load_bench.py run_load unavailable: {exc}"}
-                log(out["load"]["error"])
-            else:
-                log(f"page load: {args.clients} clients for {args.load_seconds:g} s ...")
-                load = run_load(base, args.clients, args.load_seconds)
-                out["load"] = load
-                page = load.get("page", {})
-                log(
-                    f"  {load.get('requests')} requests, errors {load.get('errors')}, "
-                    f"page p50 {page.get('p50_ms')} / p95 {page.get('p95_ms')} ms"
-                )
+            log(f"page load: {args.clients} clients for {args.load_seconds:g} s ...")
+            load = load_bench.run_load(base, args.clients, args.load_seconds)
+            out["load"] = load
+            page = load.get("page", {})
+            log(
+                f"  {load.get('requests')} requests, errors {load.get('errors')}, "
+                f"page p50 {page.get('p50_ms')} / p95 {page.get('p95_ms')} ms"
+            )
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        load_bench.stop(proc)
         logf.close()
     return out
 
