@@ -88,3 +88,24 @@ def site(corpus_index):
     app = create_app({"DATA": str(data_dir)})
     with live_server(app) as base, chromium() as browser:
         yield base, browser
+
+
+# -- the Tintern series with its derived graphs (identity pages, commitments timeline) --
+@pytest.fixture(scope="module")
+def tintern_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from tests.web.tintern_store import tintern_data
+
+    return tintern_data(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def tintern_app(tintern_dir: Path):
+    from tests.web.tintern_store import TODAY
+    from web import create_app
+
+    return create_app({"TESTING": True, "DATA": str(tintern_dir), "TODAY": TODAY})
+
+
+@pytest.fixture
+def tintern_client(tintern_app):
+    return tintern_app.test_client()

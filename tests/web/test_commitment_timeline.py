@@ -12,14 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from kg.store import Store
-from tests.web.tintern_store import tintern_data
+from tests.web.tintern_store import TODAY, path, select
 from web import create_app
 from web.charts import COMMITMENT_STATUSES, commitments_svg
 
 S = "{http://www.w3.org/2000/svg}"
 SAME = "http://www.w3.org/2002/07/owl#sameAs"
-TODAY = "2021-06-01"
 
 
 # -- the chart on invented commitments ---------------------------------------------------
@@ -102,30 +100,6 @@ def test_no_style_no_script_and_text_escaped() -> None:
 
 
 # -- on the real series ----------------------------------------------------------------
-@pytest.fixture(scope="module")
-def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tintern_data(tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def app(data_dir: Path):
-    return create_app({"TESTING": True, "DATA": str(data_dir), "TODAY": TODAY})
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
-def select(data_dir: Path, query: str) -> list[dict]:
-    with Store(data_dir, read_only=True) as store:
-        return store.select(query)[1]
-
-
-def path(iri: str) -> str:
-    return "/id/" + iri.split("/id/", 1)[1]
-
-
 def chart_of(html: str) -> ET.Element:
     start = html.index('<svg xmlns="http://www.w3.org/2000/svg" class="chart commitments-chart"')
     return ET.fromstring(html[start : html.index("</svg>", start) + 6])
@@ -135,21 +109,21 @@ def bars_of(root: ET.Element) -> list[ET.Element]:
     return [g for g in root.iter(f"{S}g") if "commitment" in (g.get("class") or "")]
 
 
-def ledger_status(data_dir: Path, actions: list[str]) -> dict[str, str]:
+def ledger_status(tintern_dir: Path, actions: list[str]) -> dict[str, str]:
     values = " ".join(f"<{a}>" for a in actions)
     rows = select(
-        data_dir,
+        tintern_dir,
         f"SELECT ?a ?s WHERE {{ VALUES ?a {{ {values} }} ?a gkg:currentStatus ?s }}",
     )
     return {str(r["a"]): str(r["s"]).rsplit("#Status", 1)[-1].lower() for r in rows}
 
 
 @pytest.fixture(scope="module")
-def owner(data_dir: Path) -> tuple[str, set[str]]:
+def owner(tintern_dir: Path) -> tuple[str, set[str]]:
     """A person whose commitments (owned or owed, under any of their names) are more
     than one and fit on the timeline, recorded under at least one variant."""
     rows = select(
-        data_dir,
+        tintern_dir,
         f"SELECT ?c ?v ?a WHERE {{ GRAPH ?g {{ ?v <{SAME}> ?c }} ?c a foaf:Person . "
         "{ ?a gkg:owner ?v } UNION { ?a gkg:owedTo ?v } UNION { ?a gkg:owner ?c } "
         "UNION { ?a gkg:owedTo ?c } ?a a gkg:Action }",
@@ -164,61 +138,65 @@ def owner(data_dir: Path) -> tuple[str, set[str]]:
 
 
 def test_a_persons_timeline_has_one_bar_per_commitment_with_the_ledgers_status(
-    client, data_dir: Path, owner
+    tintern_client, tintern_dir: Path, owner
 ) -> None:
     canon, actions = owner
-    page = client.get(path(canon) + ".json").get_json()
+    page = tintern_client.get(path(canon) + ".json").get_json()
     items = page["commitments"]["items"]
     assert {i["iri"] for i in items} == actions
-    status = ledger_status(data_dir, sorted(actions))
+    status = ledger_status(tintern_dir, sorted(actions))
     for item in items:
         assert item["status"] == status[item["iri"]], item["text"]
-    html = client.get(path(canon)).get_data(as_text=True)
+    html = tintern_client.get(path(canon)).get_data(as_text=True)
     bars = bars_of(chart_of(html))
     assert len(bars) == len(actions)
     assert [g.get("class") for g in bars] == [f"commitment {i['status']}" for i in items]
     assert html.count('class="commitment-row"') == len(actions), "the table alternative"
 
 
-def test_a_bodys_timeline_is_bounded_and_links_to_the_tracker(client, data_dir: Path) -> None:
+def test_a_bodys_timeline_is_bounded_and_links_to_the_tracker(
+    tintern_client, tintern_dir: Path
+) -> None:
     rows = select(
-        data_dir,
+        tintern_dir,
         "SELECT ?b (COUNT(DISTINCT ?a) AS ?n) WHERE { ?m schema:organizer ?b ; a gkg:Meeting . "
         "?a gkg:raisedAt ?m ; a gkg:Action } GROUP BY ?b ORDER BY DESC(?n) LIMIT 1",
     )
     body, n = str(rows[0]["b"]), int(rows[0]["n"])
     assert n > 60, "the series raises more commitments than the timeline draws"
-    html = client.get(path(body)).get_data(as_text=True)
+    html = tintern_client.get(path(body)).get_data(as_text=True)
     assert len(bars_of(chart_of(html))) == 60
     assert "The newest 60 commitments" in unescape(html) and 'href="/actions?body=' in html
     statuses = {g.get("class") for g in bars_of(chart_of(html))}
     assert {"commitment open", "commitment updated"} <= statuses
 
 
-def test_a_possible_follow_up_is_drawn_dashed_never_as_fact(client, data_dir: Path) -> None:
+def test_a_possible_follow_up_is_drawn_dashed_never_as_fact(
+    tintern_client, tintern_dir: Path
+) -> None:
     rows = select(
-        data_dir,
+        tintern_dir,
         f"SELECT ?c ?a WHERE {{ ?f gkg:followUpOf ?a ; gkg:confidence ?conf FILTER(?conf < 0.6) "
         f"?a gkg:owner ?o . OPTIONAL {{ GRAPH ?g {{ ?o <{SAME}> ?canon }} }} "
         "BIND(COALESCE(?canon, ?o) AS ?c) ?c a foaf:Person }",
     )
     assert rows, "the ledger keeps some low-confidence links"
     canon = str(rows[0]["c"])
-    page = client.get(path(canon) + ".json").get_json()
+    page = tintern_client.get(path(canon) + ".json").get_json()
     ups = [f for i in page["commitments"]["items"] for f in i["follow_ups"] if f["possible"]]
     assert ups, "the possible follow-up is on the owner's timeline"
-    html = client.get(path(canon)).get_data(as_text=True)
+    html = tintern_client.get(path(canon)).get_data(as_text=True)
     circles = [c for c in chart_of(html).iter(f"{S}circle") if "possible" in (c.get("class") or "")]
     assert circles and all(c.get("stroke-dasharray") for c in circles)
     assert "possible follow-up, low confidence" in html
 
 
-def test_person_page_with_its_timeline_passes_axe(data_dir: Path, owner) -> None:
+def test_person_page_with_its_timeline_passes_axe(tintern_dir: Path, owner) -> None:
     from tests.web.browser import axe_problems, chromium, guard, live_server, require_browser
 
     require_browser()
     canon, _ = owner
-    app = create_app({"DATA": str(data_dir), "TODAY": TODAY})
+    app = create_app({"DATA": str(tintern_dir), "TODAY": TODAY})
     with live_server(app) as base, chromium() as browser:
         # as a visitor gets it: the strict CSP, nothing blocked
         context = browser.new_context(viewport={"width": 1280, "height": 900})

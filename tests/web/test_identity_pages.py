@@ -17,32 +17,15 @@ from click.testing import CliRunner
 
 from kg.cli import main
 from kg.store import Store
-from tests.web.tintern_store import tintern_data
-from web import create_app
+from tests.web.tintern_store import path, select
 
 SAME = "http://www.w3.org/2002/07/owl#sameAs"
-TODAY = "2021-06-01"
 
 
 @pytest.fixture(scope="module")
-def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tintern_data(tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def app(data_dir: Path):
-    return create_app({"TESTING": True, "DATA": str(data_dir), "TODAY": TODAY})
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
-@pytest.fixture(scope="module")
-def people(data_dir: Path) -> dict[str, list[str]]:
+def people(tintern_dir: Path) -> dict[str, list[str]]:
     """Canonical person -> the nodes merged into it (identity graph)."""
-    with Store(data_dir, read_only=True) as store:
+    with Store(tintern_dir, read_only=True) as store:
         _, rows = store.select(
             f"SELECT ?v ?c WHERE {{ GRAPH ?g {{ ?v <{SAME}> ?c }} ?c a foaf:Person }}"
         )
@@ -52,38 +35,29 @@ def people(data_dir: Path) -> dict[str, list[str]]:
     return dict(out)
 
 
-def select(data_dir: Path, query: str) -> list[dict]:
-    with Store(data_dir, read_only=True) as store:
-        return store.select(query)[1]
-
-
-def path(iri: str) -> str:
-    return "/id/" + iri.split("/id/", 1)[1]
-
-
-def names(data_dir: Path, nodes: list[str]) -> dict[str, str]:
+def names(tintern_dir: Path, nodes: list[str]) -> dict[str, str]:
     values = " ".join(f"<{n}>" for n in nodes)
-    rows = select(data_dir, f"SELECT ?n ?l WHERE {{ VALUES ?n {{ {values} }} ?n foaf:name ?l }}")
+    rows = select(tintern_dir, f"SELECT ?n ?l WHERE {{ VALUES ?n {{ {values} }} ?n foaf:name ?l }}")
     return {str(r["n"]): str(r["l"]) for r in rows}
 
 
-def spoken(data_dir: Path, nodes: list[str]) -> dict[str, str]:
+def spoken(tintern_dir: Path, nodes: list[str]) -> dict[str, str]:
     """Statement -> the node (of these) that spoke it."""
     values = " ".join(f"<{n}>" for n in nodes)
     rows = select(
-        data_dir,
+        tintern_dir,
         f"SELECT ?s ?who WHERE {{ VALUES ?who {{ {values} }} ?s gkg:speaker ?who ; a gkg:Statement }}",
     )
     return {str(r["s"]): str(r["who"]) for r in rows}
 
 
 @pytest.fixture(scope="module")
-def speaker(data_dir: Path, people: dict[str, list[str]]) -> tuple[str, list[str]]:
+def speaker(tintern_dir: Path, people: dict[str, list[str]]) -> tuple[str, list[str]]:
     """A person whose statements are recorded under their canonical node and under at
     least two other nodes, with no more than one page of them (50)."""
     best = None
     for canon, variants in people.items():
-        said = spoken(data_dir, [canon, *variants])
+        said = spoken(tintern_dir, [canon, *variants])
         speakers = set(said.values())
         if len(speakers) >= 3 and len(said) <= 50 and (best is None or len(said) > best[0]):
             best = (len(said), canon, variants)
@@ -92,23 +66,23 @@ def speaker(data_dir: Path, people: dict[str, list[str]]) -> tuple[str, list[str
 
 
 def test_one_page_lists_the_statements_recorded_under_every_name(
-    client, data_dir: Path, speaker
+    tintern_client, tintern_dir: Path, speaker
 ) -> None:
     canon, variants = speaker
-    said = spoken(data_dir, [canon, *variants])
-    page = client.get(path(canon) + ".json").get_json()
+    said = spoken(tintern_dir, [canon, *variants])
+    page = tintern_client.get(path(canon) + ".json").get_json()
     shown = {s["iri"] for s in page["statements"]}
     assert shown == set(said), "every statement of every name, and nothing else"
     assert len({said[s] for s in shown}) >= 3, "statements from several recorded names"
     # the HTML says so: "Also recorded as", each name with the page explaining the merge
-    html = unescape(client.get(path(canon)).get_data(as_text=True))
+    html = unescape(tintern_client.get(path(canon)).get_data(as_text=True))
     assert "Also recorded as" in html
-    written = names(data_dir, variants)
+    written = names(tintern_dir, variants)
     for name in set(written.values()):
         assert re.search(rf"<strong>{re.escape(name)}</strong>", html), name
     why = re.findall(r'href="(/id/person/[^"]+/same-as/[^"]+)"', html)
     assert why, "a link to why each name is this person"
-    answer = client.get(why[0])
+    answer = tintern_client.get(why[0])
     assert answer.status_code == 200
     text = unescape(answer.get_data(as_text=True))
     assert "SAME person" in text and canon in text
@@ -116,10 +90,10 @@ def test_one_page_lists_the_statements_recorded_under_every_name(
 
 
 def test_actions_owned_under_a_variant_are_on_the_persons_page(
-    client, data_dir: Path, people: dict[str, list[str]]
+    tintern_client, tintern_dir: Path, people: dict[str, list[str]]
 ) -> None:
     rows = select(
-        data_dir,
+        tintern_dir,
         f"SELECT ?c ?a WHERE {{ GRAPH ?g {{ ?v <{SAME}> ?c }} ?c a foaf:Person . "
         "?a gkg:owner ?v ; a gkg:Action }",
     )
@@ -127,48 +101,54 @@ def test_actions_owned_under_a_variant_are_on_the_persons_page(
     for r in rows:
         by_person[str(r["c"])].add(str(r["a"]))
     canon = min(by_person, key=lambda c: (abs(len(by_person[c]) - 10), c))
-    page = client.get(path(canon) + ".json").get_json()
+    page = tintern_client.get(path(canon) + ".json").get_json()
     owned = {a["iri"] for a in page["actions_owned"]}
     assert by_person[canon] & owned == by_person[canon] or len(owned) == 50
     assert by_person[canon] & owned, "actions recorded under a variant's name are listed"
 
 
 def test_a_variants_page_redirects_to_the_person_and_keeps_its_own_rdf(
-    client, data_dir: Path, speaker
+    tintern_client, tintern_dir: Path, speaker
 ) -> None:
     canon, variants = speaker
     variant = sorted(variants)[0]
-    answer = client.get(path(variant))
+    answer = tintern_client.get(path(variant))
     assert answer.status_code == 303
     assert answer.headers["Location"].endswith(path(canon))
-    assert client.get(path(variant) + ".json").headers["Location"].endswith(path(canon) + ".json")
+    assert (
+        tintern_client.get(path(variant) + ".json")
+        .headers["Location"]
+        .endswith(path(canon) + ".json")
+    )
     # Linked Data: the variant IRI still describes its own triples
-    rdf = client.get(path(variant), headers={"Accept": "text/turtle"})
+    rdf = tintern_client.get(path(variant), headers={"Accept": "text/turtle"})
     assert rdf.status_code == 200 and rdf.mimetype == "text/turtle"
     body = rdf.get_data(as_text=True)
     assert variant in body or path(variant).rsplit("/", 1)[-1] in body
     # the canonical page itself is not redirected
-    assert client.get(path(canon)).status_code == 200
+    assert tintern_client.get(path(canon)).status_code == 200
 
 
-def test_an_organisation_alias_redirects_to_its_organisation(client, data_dir: Path) -> None:
+def test_an_organisation_alias_redirects_to_its_organisation(
+    tintern_client, tintern_dir: Path
+) -> None:
     rows = select(
-        data_dir,
+        tintern_dir,
         f"SELECT ?v ?c WHERE {{ GRAPH ?g {{ ?v <{SAME}> ?c }} ?c a org:Organization }}",
     )
     assert rows, "the series has organisation aliases"
     alias, canon = str(rows[0]["v"]), str(rows[0]["c"])
-    answer = client.get(path(alias))
+    answer = tintern_client.get(path(alias))
     assert answer.status_code == 303 and answer.headers["Location"].endswith(path(canon))
-    html = client.get(path(canon)).get_data(as_text=True)
+    html = tintern_client.get(path(canon)).get_data(as_text=True)
     assert "Also recorded as" in html
 
 
-def _variant_owned(data_dir: Path) -> tuple[str, str, set[str]]:
+def _variant_owned(tintern_dir: Path) -> tuple[str, str, set[str]]:
     """(canonical name, canonical, actions owned by its variants whose owner text does
     not contain the canonical name)."""
     rows = select(
-        data_dir,
+        tintern_dir,
         f"SELECT ?c ?cn ?a ?ot WHERE {{ GRAPH ?g {{ ?v <{SAME}> ?c }} ?c a foaf:Person ; "
         "foaf:name ?cn . ?a gkg:owner ?v ; a gkg:Action . OPTIONAL { ?a gkg:ownerText ?ot } }",
     )
@@ -182,18 +162,18 @@ def _variant_owned(data_dir: Path) -> tuple[str, str, set[str]]:
     return name, canon, actions
 
 
-def test_tracker_owner_filter_counts_a_persons_variants(client, data_dir: Path) -> None:
-    name, _canon, actions = _variant_owned(data_dir)
-    listed = client.get("/actions.json", query_string={"owner": name, "per_page": 100})
+def test_tracker_owner_filter_counts_a_persons_variants(tintern_client, tintern_dir: Path) -> None:
+    name, _canon, actions = _variant_owned(tintern_dir)
+    listed = tintern_client.get("/actions.json", query_string={"owner": name, "per_page": 100})
     rows = listed.get_json()
     found = {a["action"] for a in rows["actions"]}
     assert actions <= found, "the tracker lists what the person owns under every name"
 
 
-def test_cli_actions_owner_counts_a_persons_variants(data_dir: Path) -> None:
-    name, _canon, actions = _variant_owned(data_dir)
+def test_cli_actions_owner_counts_a_persons_variants(tintern_dir: Path) -> None:
+    name, _canon, actions = _variant_owned(tintern_dir)
     result = CliRunner().invoke(
-        main, ["--data", str(data_dir), "actions", "--owner", name, "--format", "json"]
+        main, ["--data", str(tintern_dir), "actions", "--owner", name, "--format", "json"]
     )
     assert result.exit_code == 0, result.output
     found = {a["action"] for a in json.loads(result.output)}

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 SERIES = Path(__file__).resolve().parents[1] / "data" / "tintern_series"
+TODAY = "2021-06-01"
+"""The app's today for these tests: after the series' last meeting, so due dates have passed."""
 _BUILT: dict[str, Path] = {}
 
 
@@ -24,3 +26,16 @@ def tintern_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
         assert report.ok, report.failed
         _BUILT["data"] = data
     return _BUILT["data"]
+
+
+def select(data_dir: Path, query: str) -> list[dict]:
+    """The rows of a SELECT over the built store."""
+    from kg.store import Store
+
+    with Store(data_dir, read_only=True) as store:
+        return store.select(query)[1]
+
+
+def path(iri: str) -> str:
+    """The site path of an entity IRI."""
+    return "/id/" + iri.split("/id/", 1)[1]
