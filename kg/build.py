@@ -7,6 +7,7 @@ organisation or topic written in two documents is one node in the union graph.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable
 from datetime import date as _date
@@ -18,17 +19,34 @@ from ingest.models import APOLOGIES, COMMITMENT, Action, MinutesRecord, Statemen
 from kg import iris
 from kg.namespace import DCTERMS, FOAF, GKG, ORG, PROV, RDF, SCHEMA, SKOS, XSD
 
-__all__ = ["record_to_quads", "OPEN", "BUILD_VERSION"]
+__all__ = ["record_to_quads", "OPEN", "BUILD_VERSION", "source_key", "source_name"]
 
 OPEN = GKG.StatusOpen
 """gkg:status of every action when first recorded; kg.link sets follow-ups."""
 
-BUILD_VERSION = 2
+BUILD_VERSION = 3
 """The gkg:buildVersion written on every document node. Raise it when the builder starts
 writing a triple that queries rely on, and teach kg.upgrade to add it to stored graphs:
   1 (no triple): the graphs of govkg before the version was written;
-  2: every part (agenda item, paragraph, statement, action) is gkg:inMeeting its meeting.
+  2: every part (agenda item, paragraph, statement, action) is gkg:inMeeting its meeting;
+  3: gkg:sourcePath is the file's name only, and gkg:sourceKey a hash of its full path
+     (the server's folders are never published).
 """
+
+
+def source_name(path: str) -> str:
+    """What the graph publishes as gkg:sourcePath: the file's name, without its folders
+    (an absolute path names the server's folders, e.g. a user's home)."""
+    return re.sub(r"^.*[/\\\\]", "", path)
+
+
+def source_key(path: str) -> str:
+    """gkg:sourceKey: the SHA-256 (hex) of the path as ingested (absolute), the store's key
+    for recognising a re-ingested file. The same as SPARQL's SHA256(STR(path)), which
+    kg.upgrade uses to convert older graphs. It lets a reader confirm a guessed path,
+    never read one."""
+    return hashlib.sha256(path.encode("utf-8")).hexdigest()
+
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -144,7 +162,8 @@ class _Builder:
         g.a(self.doc, GKG.SourceDocument)
         g.add(self.doc, GKG.sha256, src.sha256)
         g.add(self.doc, GKG.format, src.format)
-        g.add(self.doc, GKG.sourcePath, src.path)
+        g.add(self.doc, GKG.sourcePath, source_name(src.path))
+        g.add(self.doc, GKG.sourceKey, source_key(src.path))
         g.add(self.doc, DCTERMS.title, self.r.meeting.title)
         g.add(self.doc, GKG.buildVersion, BUILD_VERSION)
 

@@ -89,6 +89,7 @@ class GKG(DefinedNamespace):
     sha256: URIRef
     format: URIRef
     sourcePath: URIRef
+    sourceKey: URIRef
     # the commitments ledger (kg/ledger.py): derived follow-up links
     FollowUp: URIRef
     followUp: URIRef

@@ -255,10 +255,14 @@ class RemoteStore(Store):
         return bool(self.query(f"ASK {{ GRAPH {iris.document_iri(sha256)} {{ ?s ?p ?o }} }}"))
 
     def document_for_path(self, path: str) -> str | None:
-        solutions = self.query(
-            f"SELECT ?sha ?path WHERE {{ VALUES ?path {{ {queries.literal(path)} }} "
-            "GRAPH ?g { ?g gkg:sourcePath ?path ; gkg:sha256 ?sha } } ORDER BY ?sha LIMIT 1"
+        from kg.build import source_key
+        from kg.store import DOCUMENT_FOR_PATH
+
+        values = (
+            f"VALUES (?key ?path) {{ ({queries.literal(source_key(path))} "
+            f"{queries.literal(path)}) }} "
         )
+        solutions = self.query(DOCUMENT_FOR_PATH.replace("WHERE { ", "WHERE { " + values, 1))
         for row in solutions:
             return term_value(row["sha"])
         return None

@@ -6,7 +6,8 @@ Layout of a data directory (``--data DIR``, ``$GOVKG_DATA``, default ``./govkg-d
     DIR/sources/<sha256>.<ext> a copy of every ingested file
 
 The manifest is the RDF itself: each graph holds its document node (the graph's own
-IRI) with ``gkg:sha256`` and ``gkg:sourcePath``; a document graph is one typed
+IRI) with ``gkg:sha256``, ``gkg:sourcePath`` (the file name) and ``gkg:sourceKey`` (a
+hash of the full path, see `document_for_path`); a document graph is one typed
 gkg:SourceDocument. The other named graphs are DERIVED from the documents (kg.identity,
 kg.ledger) or kept beside them (kg.review), see `derived_graphs`. Queries see the union
 of all named graphs as their default graph.
@@ -25,6 +26,7 @@ import pyoxigraph as ox
 
 from ingest.models import MinutesRecord
 from kg import iris, queries
+from kg.build import source_key
 
 __all__ = [
     "Store",
@@ -46,6 +48,13 @@ REPLACED = "replaced"
 """A document whose path was in the store with other content: its old graph is gone."""
 UNCHANGED = "unchanged"
 """Bytes already in the store, under this path or another: nothing was written."""
+
+DOCUMENT_FOR_PATH = (
+    "SELECT ?sha ?key ?path WHERE { { GRAPH ?g { ?g gkg:sourceKey ?key ; gkg:sha256 ?sha } } UNION "
+    "{ GRAPH ?g { ?g gkg:sourcePath ?path ; gkg:sha256 ?sha } } } ORDER BY ?sha LIMIT 1"
+)
+"""The document stored for a path: ?key is its `source_key`, ?path the path itself (the
+graphs of build version < 3 held it). kg.remote binds both with VALUES."""
 
 EXPORT_FORMATS: dict[str, ox.RdfFormat] = {
     "turtle": ox.RdfFormat.TURTLE,
@@ -183,12 +192,17 @@ class Store:
         return bool(self.store.contains_named_graph(iris.document_iri(sha256)))
 
     def document_for_path(self, path: str) -> str | None:
-        """The sha256 of the document stored for this source path, or None."""
+        """The sha256 of the document stored for this source path (as ingested: absolute),
+        or None. Found by its gkg:sourceKey (`kg.build.source_key`; the graph holds no
+        path), or in a graph of build version < 3 by the path itself (`govkg upgrade`
+        turns those into keys)."""
         solutions = self.store.query(
-            "SELECT ?sha ?path WHERE { GRAPH ?g { ?g gkg:sourcePath ?path ; gkg:sha256 ?sha } } "
-            "ORDER BY ?sha LIMIT 1",
+            DOCUMENT_FOR_PATH,
             prefixes=queries.PREFIXES,
-            substitutions={ox.Variable("path"): ox.Literal(path)},
+            substitutions={
+                ox.Variable("key"): ox.Literal(source_key(path)),
+                ox.Variable("path"): ox.Literal(path),
+            },
         )
         assert isinstance(solutions, ox.QuerySolutions)
         for row in solutions:

@@ -14,6 +14,14 @@ statement and action, found by following ``dcterms:isPartOf`` up inside the docu
 own graph (where the builder's nesting ends: the document's meeting). Each update writes
 the new triples into the document graph and into the default graph (the stored union,
 see kg.store), so the union stays equal to the documents, as after a re-ingest.
+
+Version 3 stops publishing the server's folders: ``gkg:sourcePath`` held the absolute
+path of the ingested file (e.g. /home/someone/minutes/x.pdf), which the SPARQL endpoint,
+the dumps and the Linked Data pages served to anyone. It becomes the file's name, and
+``gkg:sourceKey`` the SHA-256 of the old path (SPARQL's SHA256, equal to
+`kg.build.source_key`), which kg.store's `document_for_path` looks up so that ingesting
+the same file again still replaces its graph. Until a store is upgraded the old graphs
+keep their paths (and are still recognised by them).
 """
 
 from __future__ import annotations
@@ -63,7 +71,8 @@ def outdated_message(count: int) -> str:
         f"{count} document graph{'s' if count != 1 else ''} in this store "
         f"{'were' if count != 1 else 'was'} written by an older govkg (before build "
         f"version {BUILD_VERSION}): some queries (the examples that use gkg:inMeeting) "
-        "miss them. Run `govkg upgrade` (minutes, no re-extraction) or re-ingest."
+        "miss them, and they publish the server's file paths. Run `govkg upgrade` "
+        "(minutes, no re-extraction) or re-ingest."
     )
 
 
@@ -75,6 +84,15 @@ def _upgrade_graph(graph: str) -> str:
         f"INSERT {{ GRAPH {g} {{ ?part gkg:inMeeting ?m }} ?part gkg:inMeeting ?m }}\n"
         f"WHERE {{ GRAPH {g} {{ ?m a gkg:Meeting ; prov:wasDerivedFrom {g} . "
         "?part dcterms:isPartOf+ ?m } } ;\n"
+        # version 3: the file's name instead of its path, and a hash of the path as key
+        # (only where the path still has folders: idempotent)
+        f"DELETE {{ GRAPH {g} {{ {g} gkg:sourcePath ?p }} {g} gkg:sourcePath ?p }}\n"
+        f"INSERT {{ GRAPH {g} {{ {g} gkg:sourcePath ?name ; gkg:sourceKey ?key }} "
+        f"{g} gkg:sourcePath ?name ; gkg:sourceKey ?key }}\n"
+        f"WHERE {{ GRAPH {g} {{ {g} gkg:sourcePath ?p }} "
+        r'FILTER(REGEX(STR(?p), "[/\\\\]")) '
+        r'BIND(REPLACE(STR(?p), "^.*[/\\\\]", "") AS ?name) '
+        "BIND(SHA256(STR(?p)) AS ?key) } ;\n"
         # the version: in the graph and in the union (the document node is its graph's own)
         f"DELETE WHERE {{ GRAPH {g} {{ {g} gkg:buildVersion ?old }} }} ;\n"
         f"DELETE WHERE {{ {g} gkg:buildVersion ?old }} ;\n"

@@ -25,7 +25,7 @@ from ingest.models import (
     Statement,
 )
 from kg import iris
-from kg.build import record_to_quads
+from kg.build import BUILD_VERSION, record_to_quads
 from tests.conftest import rich_record
 
 ID = "https://w3id.org/govkg/id/"
@@ -147,7 +147,8 @@ EXPECTED_SMALL = f"""
 @prefix id: <{ID}> .
 
 <{DOC}> a gkg:SourceDocument ; gkg:sha256 "{SHA}" ; gkg:format "txt" ;
-    gkg:sourcePath "/m/tintern.txt" ; dcterms:title "Parish council" ; gkg:buildVersion 2 .
+    gkg:sourcePath "tintern.txt" ; gkg:sourceKey "4612acf7137863af7ebe8131a89181671fa1d1d902d6c6b6debb2ee792b98f7b" ;
+    dcterms:title "Parish council" ; gkg:buildVersion 3 .
 
 <{ID}meeting/tintern-community-council-2019-03-25> a gkg:Meeting ;
     dcterms:title "Parish council" ; dcterms:date "2019-03-25"^^xsd:date ;
@@ -426,4 +427,4 @@ def test_every_part_links_straight_to_its_meeting() -> None:
     assert set(in_meeting) == parts
     versions = [q for q in quads if q.predicate.value == GKG + "buildVersion"]
     document = quads[0].graph_name.value
-    assert [(v.subject.value, v.object.value) for v in versions] == [(document, "2")]
+    assert [(v.subject.value, v.object.value) for v in versions] == [(document, str(BUILD_VERSION))]

@@ -10,11 +10,12 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from kg.build import BUILD_VERSION
+from kg.build import BUILD_VERSION, source_key
 from kg.cli import main
 from kg.examples import example
 from kg.store import Store
 from kg.upgrade import outdated_count, outdated_documents, outdated_message, upgrade
+from tests.kg.conftest import SAMPLES
 
 OLD_BUILD = """
 PREFIX gkg: <https://w3id.org/govkg/ns#>
@@ -24,6 +25,20 @@ DELETE WHERE { GRAPH ?g { ?d gkg:buildVersion ?v } } ;
 DELETE WHERE { ?d gkg:buildVersion ?v }
 """
 """Turns a store into what govkg wrote before build version 2 (neither triple)."""
+
+
+def old_paths(folder: Path) -> str:
+    """Turns a store's graphs into what govkg wrote before build version 3: gkg:sourcePath
+    the absolute path of the file in `folder`, no gkg:sourceKey."""
+    prefix = str(folder.resolve()) + "/"
+    return (
+        "PREFIX gkg: <https://w3id.org/govkg/ns#>\n"
+        "DELETE { GRAPH ?g { ?g gkg:sourcePath ?n ; gkg:sourceKey ?k } "
+        "?g gkg:sourcePath ?n ; gkg:sourceKey ?k }\n"
+        "INSERT { GRAPH ?g { ?g gkg:sourcePath ?p } ?g gkg:sourcePath ?p }\n"
+        "WHERE { GRAPH ?g { ?g gkg:sourcePath ?n ; gkg:sourceKey ?k } "
+        f'BIND(CONCAT("{prefix}", ?n) AS ?p) }}'
+    )
 
 
 def quads(store: Store) -> set[ox.Quad]:
@@ -38,6 +53,7 @@ def old_data(samples_data: Path, tmp_path: Path) -> Path:
     shutil.copytree(samples_data, data)
     with Store(data) as store:
         store.store.update(OLD_BUILD)
+        store.store.update(old_paths(SAMPLES))
     return data
 
 
@@ -92,3 +108,46 @@ def test_cli_upgrade_then_the_examples_answer(old_data: Path) -> None:
     assert "govkg upgrade" not in stats.output
     with Store(old_data, read_only=True) as store:
         assert list(store.query(query))
+
+
+def test_upgrade_removes_the_server_paths_and_keeps_recognising_the_files(
+    old_data: Path, tmp_path: Path
+) -> None:
+    """An old store publishes /abs/folder/file paths; after `upgrade` no graph holds the
+    folder, each document is keyed by the hash of its old path, and ingesting one of
+    those files again (changed) replaces its graph instead of adding a second one."""
+    from kg.pipeline import ingest_paths
+
+    folder = str(SAMPLES.resolve())
+    name = "tintern_cc_minutes_2019-03-25.txt"
+    with Store(old_data) as store:
+        before = store.document_for_path(f"{folder}/{name}")
+        assert before is not None  # an old graph is recognised by its path
+        assert folder in "".join(str(q) for q in store.store)
+        upgrade(store)
+        assert folder not in "".join(str(q) for q in store.store)
+        _, rows = store.select(
+            "SELECT ?path ?key WHERE { GRAPH ?g { ?g gkg:sourcePath ?path ; gkg:sourceKey ?key } }"
+        )
+        assert sorted(r["path"] for r in rows) == sorted(p.name for p in SAMPLES.iterdir())
+        assert {r["key"] for r in rows} == {source_key(str(p)) for p in SAMPLES.resolve().iterdir()}
+        assert store.document_for_path(f"{folder}/{name}") == before
+    # the same path with other bytes: a replacement, still four documents
+    changed = tmp_path / "samples"
+    shutil.copytree(SAMPLES, changed)
+    text = (changed / name).read_text(encoding="utf-8")
+    (changed / name).write_text(text + "\nAOB: none.\n", encoding="utf-8")
+    with Store(old_data) as store:
+        store.store.update(
+            "PREFIX gkg: <https://w3id.org/govkg/ns#>\n"
+            "DELETE { GRAPH ?g { ?g gkg:sourceKey ?k } ?g gkg:sourceKey ?k }\n"
+            "INSERT { GRAPH ?g { ?g gkg:sourceKey ?new } ?g gkg:sourceKey ?new }\n"
+            "WHERE { GRAPH ?g { ?g gkg:sourceKey ?k } FILTER(?k = "
+            f'"{source_key(f"{folder}/{name}")}") '
+            f'BIND("{source_key(str((changed / name).resolve()))}" AS ?new) }}'
+        )  # as if the samples had been ingested from the copy's folder
+        report = ingest_paths([changed / name], store)
+        assert report.ok, report.failed
+        assert len(report.replaced) == 1 and not report.added
+        assert len(store.documents()) == 4
+        assert store.document_for_path(str((changed / name).resolve())) not in (None, before)
