@@ -933,9 +933,8 @@ def serve(ctx: click.Context, host: str, port: int, threads: int, get_path: str 
         if response.status_code >= 400:
             raise click.ClickException(f"GET {get_path}: {response.status}")
         return
-    from waitress import serve as waitress_serve
-
     from web.data import prewarm
+    from web.server import serve as waitress_serve  # with the security headers on its errors
 
     prewarm(app)  # open the store and warm its pages and index before the first visitor
     where = f"{data} and {url}" if url else str(data)

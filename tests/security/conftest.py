@@ -63,9 +63,9 @@ def serving(app, threads: int = 8) -> Iterator[str]:
     server's own loop thread (closing them from here races with a response being sent).
     """
     from waitress import wasyncore
-    from waitress.server import create_server
 
     from tests.web.browser import free_port
+    from web.server import create_server  # what `govkg serve` runs
 
     server = create_server(app, host="127.0.0.1", port=free_port(), threads=threads)
     thread = threading.Thread(target=server.run, daemon=True)
