@@ -1400,7 +1400,8 @@ def upgrade(ctx: click.Context) -> None:
     Each document graph says which builder version wrote it (gkg:buildVersion);
     this adds what an older one lacks (version 2: gkg:inMeeting from every agenda
     item, paragraph, statement and action to its meeting, which the example
-    queries use) with SPARQL UPDATE, graph by graph. No file is read again: about
+    queries use; version 3: the file's name instead of its server path, and a hash
+    of the path as its re-ingest key) with SPARQL UPDATE, graph by graph. No file is read again: about
     two minutes at 10,000 meetings where a re-ingest takes half an hour. Running it
     again changes nothing. `govkg stats` says when it is needed.
 
