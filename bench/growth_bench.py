@@ -78,16 +78,16 @@ def loadavg() -> list[float]:
 # --------------------------------------------------------------------------- minutes
 
 
-def minutes_dir(work: Path, meetings: int, seed: int) -> Path:
-    """WORKDIR/minutes-N, generated unless it holds N files already."""
-    folder = work / f"minutes-{meetings}"
+def minutes_dir(work: Path, meetings: int, seed: int, bodies: int | None = None) -> Path:
+    """WORKDIR/minutes-N (-bB with `bodies`), generated unless it holds N files already."""
+    folder = work / (f"minutes-{meetings}" + (f"-b{bodies}" if bodies else ""))
     have = len(expand_paths([folder])) if folder.is_dir() else 0
     if have != meetings:
         if folder.is_symlink():
             raise SystemExit(f"{folder}: a link to {have} files, not {meetings}")
         shutil.rmtree(folder, ignore_errors=True)
         t0 = time.perf_counter()
-        synthetic_minutes.generate(folder, meetings, seed)
+        synthetic_minutes.generate(folder, meetings, seed, bodies)
         log(f"generated {meetings} minutes in {time.perf_counter() - t0:.1f} s")
     return folder
 
@@ -273,7 +273,7 @@ def run_size(
 ) -> None:
     """Measure one size into `r`, calling `save()` after each step."""
     r.update({"meetings": meetings, "load_before": loadavg()})
-    folder = minutes_dir(work, meetings, args.seed)
+    folder = minutes_dir(work, meetings, args.seed, args.bodies)
     files = expand_paths([folder])
     r.update(series_lengths(files))
     data = work / f"data-{meetings}"
@@ -427,6 +427,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--small", action="store_true", help="200 and 1,000 meetings, 2 runs (CI)")
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--workdir", help="minutes and data directories (default: a temp dir)")
+    ap.add_argument(
+        "--bodies",
+        type=int,
+        help="generate the minutes of this many bodies (synthetic_minutes --bodies): the "
+        "series grow with the size instead of the number of bodies",
+    )
     ap.add_argument("--jobs", type=int, default=2, help="extraction processes")
     ap.add_argument("--repeat", type=int, default=5, help="timed runs per query")
     ap.add_argument("--no-sparql", action="store_true", help="skip the example queries")

@@ -1433,8 +1433,10 @@ class Body:
     people: dict[str, object] = field(default_factory=dict)
 
 
-def plan_bodies(meetings: int, seed: int) -> list[Body]:
-    """The bodies for a corpus of `meetings` minutes (about 12 meetings per body)."""
+def plan_bodies(meetings: int, seed: int, bodies: int | None = None) -> list[Body]:
+    """The bodies for a corpus of `meetings` minutes (about 12 meetings per body, at most
+    132 bodies: above 1,584 meetings each body's series grows longer), or the first
+    `bodies` of them (each then has about meetings / bodies: the length of a series)."""
     rng = random.Random(f"bodies:{seed}")
     pcc, panel, parish, board = [], [], [], []
     for f in FORCES:
@@ -1506,6 +1508,8 @@ def plan_bodies(meetings: int, seed: int) -> list[Body]:
             if pools[k]:
                 order.append(pools[k].pop(0))
     n_bodies = max(4, min(len(order), meetings // 12))
+    if bodies is not None:
+        n_bodies = max(1, min(len(order), bodies))
     return order[:n_bodies]
 
 
@@ -2399,20 +2403,23 @@ class Writer:
         return "\n".join(lines) + "\n", present, acts
 
 
-def generate(out_dir: str | Path, meetings: int, seed: int = 42) -> list[MeetingInfo]:
-    """Write `meetings` minutes under `out_dir` (created if needed).
+def generate(
+    out_dir: str | Path, meetings: int, seed: int = 42, bodies: int | None = None
+) -> list[MeetingInfo]:
+    """Write `meetings` minutes under `out_dir` (created if needed); `bodies` sets how
+    many bodies share them (None: about 12 meetings per body, see `plan_bodies`).
 
     Returns:
         One MeetingInfo per file, in the order written (body by body, oldest first).
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    bodies = plan_bodies(meetings, seed)
+    planned = plan_bodies(meetings, seed, bodies)
     names = Names()
     fps = {f.key: force_people(f, names, seed) for f in FORCES}
-    per = [meetings // len(bodies) + (i < meetings % len(bodies)) for i in range(len(bodies))]
+    per = [meetings // len(planned) + (i < meetings % len(planned)) for i in range(len(planned))]
     infos: list[MeetingInfo] = []
-    for body, count in zip(bodies, per, strict=True):
+    for body, count in zip(planned, per, strict=True):
         rng = random.Random(f"roster:{seed}:{body.key}")
         roster = Roster(body, names, fps[body.force.key], rng)
         writer = Writer(body, roster, seed)
@@ -2448,9 +2455,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("out_dir")
     ap.add_argument("--meetings", type=int, default=1000)
     ap.add_argument("--seed", type=int, default=42)
+    ap.add_argument(
+        "--bodies",
+        type=int,
+        help="how many bodies share the meetings (default: about 12 meetings each, at "
+        "most 132): fewer bodies, longer series",
+    )
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
-    infos = generate(args.out_dir, args.meetings, args.seed)
+    infos = generate(args.out_dir, args.meetings, args.seed, args.bodies)
     size = sum(Path(i.path).stat().st_size for i in infos)
     bodies = len({i.body for i in infos})
     print(
