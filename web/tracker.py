@@ -18,14 +18,23 @@ import json
 import threading
 import weakref
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import asdict, dataclass, fields
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote, urlencode
 
 from kg import iris
 from kg.ledger import follow_ups
-from kg.queries import ACTION_SORTS, ACTION_STATES, actions_query, paragraphs_query
+from kg.queries import (
+    ACTION_SORTS,
+    ACTION_STATES,
+    _label_join,
+    _same_as_named,
+    actions_query,
+    literal,
+    paragraphs_query,
+    prefix_block,
+)
 
 __all__ = [
     "DEFAULT_SORT",
@@ -45,6 +54,7 @@ DEFAULT_SORT = "raised"
 DUE_SOON_DAYS = 14
 """How far ahead the feeds look for actions falling due."""
 MAX_PER_PAGE = 100
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -136,49 +146,247 @@ def find(
 ) -> TrackerPage:
     """One page of the tracker: the rows (see `all_rows`) and the total of all pages.
 
-    Two queries: the page with its total (kg.queries.actions_query), then the
-    paragraphs that hold the page's actions (kg.queries.paragraphs_query).
+    The matching actions come from the whole-store table (`_matching`: one query per
+    opened store, filtered and sorted here); then two small queries for the page's rows:
+    the paragraphs that hold them (kg.queries.paragraphs_query) and their follow-ups.
     """
     page = max(1, int(page))
     per_page = min(max(1, int(per_page)), MAX_PER_PAGE)
     raw = _matching(store, filters, today)
     start = (page - 1) * per_page
-    rows = _rows(store, raw[start : start + per_page])
+    rows = _rows(store, raw[start : start + per_page], today)
     return TrackerPage(rows=rows, total=len(raw), page=page, per_page=per_page)
 
 
-_CACHE: weakref.WeakKeyDictionary[Any, OrderedDict[tuple[str, str], list[dict[str, str | None]]]]
-_CACHE = weakref.WeakKeyDictionary()
+_TABLE_SORTS: dict[str, tuple[tuple[str, bool], ...]] = {
+    # (column, descending) from the most significant key to the least: the ORDER BY of
+    # kg.queries.actions_query for each sort, unbound values where SPARQL puts them
+    # (lowest: first ascending, last descending; "(!BOUND(x)) x" puts them last)
+    "raised": (("meeting_date", True), ("meeting", False), ("action", False)),
+    "due": (("due_date", False), ("meeting_date", True), ("action", False)),
+    "owner": (("owner_lc", False), ("meeting_date", True), ("action", False)),
+}
+_UNBOUND_LAST = {"due_date", "owner_lc"}
+"""Keys ordered "(!BOUND(?x)) ?x": the rows without one come after all the others."""
+
+_CACHE: weakref.WeakKeyDictionary[Any, dict[str, Any]] = weakref.WeakKeyDictionary()
 _CACHE_SIZE = 64
 _cache_lock = threading.Lock()
 
 
-def _matching(store: Any, filters: Filters, today: str) -> list[dict[str, str | None]]:
-    """Every action matching the filters, in order, cached for this opened store.
-
-    Paging through the tracker, downloading its CSV or reading its feeds asks the same
-    question again and again; the store object is replaced when the data changes
-    (web.data), so the cache hangs on the store object itself (weakly: not on its id(),
-    which a later store may reuse).
-    """
-    key = (json.dumps(filters.query_kwargs(), sort_keys=True), today)
+def _store_cache(store: Any) -> dict[str, Any]:
+    """What this module remembers for one opened store: computed values and the keys
+    being computed (single flight). The store object is replaced when the data changes
+    (web.data), so it hangs on the store itself (weakly: not on its id(), which a later
+    store may reuse)."""
     with _cache_lock:
         try:
-            cache = _CACHE.setdefault(store, OrderedDict())
-        except TypeError:  # a store that cannot be weakly referenced: no cache
-            cache = OrderedDict()
-        if key in cache:
-            cache.move_to_end(key)
-            return cache[key]
-    _, raw = store.select(
-        actions_query(**filters.query_kwargs(), today=today, detail=True, ledger=True)
-    )
-    rows = [r for r in raw if r.get("action")]
-    with _cache_lock:
-        cache[key] = rows
-        while len(cache) > _CACHE_SIZE:
-            cache.popitem(last=False)
-    return rows
+            cache = _CACHE.get(store)
+        except TypeError:  # a store that cannot be weakly referenced: nothing kept
+            return {"values": OrderedDict(), "pending": {}}
+        if cache is None:
+            cache = _CACHE[store] = {"values": OrderedDict(), "pending": {}}
+        return cache
+
+
+def _once(store: Any, key: Hashable, compute: Callable[[], T]) -> T:
+    """`compute()`, remembered under `key` for this opened store (the _CACHE_SIZE most
+    recently used filtered lists, the table and its orders whatever their use).
+
+    Single flight: while one thread computes a key, others asking for it wait for its
+    result (twenty visitors arriving at a cold tracker, or a visitor and the warm-up,
+    run the whole-store query once); if it fails, a waiting thread tries itself."""
+    cache = _store_cache(store)
+    values: OrderedDict[Hashable, Any] = cache["values"]
+    pending: dict[Hashable, threading.Event] = cache["pending"]
+    while True:
+        with _cache_lock:
+            if key in values:
+                values.move_to_end(key)
+                return values[key]  # type: ignore[no-any-return]
+            running = pending.get(key)
+            if running is None:
+                done = pending[key] = threading.Event()
+                break
+        running.wait()
+    try:
+        value = compute()
+        with _cache_lock:
+            values[key] = value
+            filtered = [k for k in values if isinstance(k, tuple) and k[0] == "filtered"]
+            for old in filtered[: max(0, len(filtered) - _CACHE_SIZE)]:
+                del values[old]
+        return value
+    finally:
+        with _cache_lock:
+            pending.pop(key, None)
+        done.set()
+
+
+def _table(store: Any) -> list[dict[str, str | None]]:
+    """Every action of the store (kg.queries.actions_query with no filter, detail and
+    ledger columns): ONE whole-store query per opened store, however many filters,
+    sorts and pages are asked of it afterwards. The "overdue" state depends on the day,
+    so it is worked out per request (`_state`), not stored here."""
+
+    def compute() -> list[dict[str, str | None]]:
+        _, raw = store.select(actions_query(detail=True, ledger=True))
+        rows = [r for r in raw if r.get("action")]
+        for r in rows:
+            owner = r.get("owner")
+            r["owner_lc"] = owner.lower() if owner is not None else None
+        return rows
+
+    return _once(store, ("table",), compute)
+
+
+def _sorted(store: Any, sort: str) -> list[dict[str, str | None]]:
+    """The table in one of ACTION_SORTS' orders (each key a total order: it ends with
+    the action's IRI, so ties always come out the same way)."""
+
+    def compute() -> list[dict[str, str | None]]:
+        rows = list(_table(store))
+        for column, descending in reversed(_TABLE_SORTS[sort]):  # stable: least first
+            last = column in _UNBOUND_LAST
+            bound = [r for r in rows if r.get(column) is not None]
+            unbound = [r for r in rows if r.get(column) is None]
+            bound.sort(key=lambda r: str(r[column]), reverse=descending)
+            # SPARQL puts unbound values lowest: first ascending, last descending
+            rows = bound + unbound if (last or descending) else unbound + bound
+        return rows
+
+    return _once(store, ("sorted", sort), compute)
+
+
+def _state(r: Mapping[str, str | None], today: str) -> str | None:
+    """The status shown for a table row on `today`: an open or updated action due
+    before it is "overdue" (as kg.queries.actions_query computes it given `today`)."""
+    status = r.get("status")
+    due = r.get("due_date")
+    if status in ("open", "updated") and due is not None and _is_date(due) and due < today:
+        return "overdue"
+    return status
+
+
+def _lookup(store: Any, kind: str, value: str) -> frozenset[str]:
+    """The IRIs a text filter reaches, found once per opened store and value: the
+    meetings of the bodies, the actions of the topics or places whose label contains
+    `value` (kg.queries' own joins), or the nodes kg.identity merged into a person or
+    organisation whose name does ("owner"/"owed_to")."""
+
+    def compute() -> frozenset[str]:
+        if kind in ("owner", "owed_to"):
+            # the nodes named so (the name the query shows: foaf:name, else the
+            # prefLabel; a node may have several), and those kg.identity merged into
+            # a person or organisation named so
+            var = "o" if kind == "owner" else "f"
+            _, found = store.select(
+                f"{prefix_block()}SELECT DISTINCT ?n WHERE {{ VALUES ?q {{ {literal(value)} }}"
+                " { ?n foaf:name ?l } UNION"
+                " { ?n skos:prefLabel ?l FILTER NOT EXISTS { ?n foaf:name ?other } }"
+                " FILTER(CONTAINS(LCASE(STR(?l)), LCASE(?q))) }"
+            )
+            named = {str(f["n"]) for f in found if f.get("n")}
+            _, found = store.select(
+                f"{prefix_block()}SELECT ?{var}_same WHERE {{ {_same_as_named(var, value)} }}"
+            )
+            text = " ".join(str(f.get(f"{var}_same") or "") for f in found)
+            return frozenset(named | set(text.split()))
+        spec = {
+            "body": (
+                "?b_",
+                "body_q",
+                "org:Organization",
+                "meeting",
+                "?meeting schema:organizer ?b_ .",
+            ),
+            "topic": (
+                "?t_",
+                "topic_q",
+                "skos:Concept",
+                "action",
+                "?action gkg:mentions|(dcterms:isPartOf/dcterms:subject) ?t_ ; a gkg:Action .",
+            ),
+            "place": (
+                "?p_",
+                "place_q",
+                "gkg:Place",
+                "action",
+                "?action gkg:mentions ?p_ ; a gkg:Action .",
+            ),
+        }[kind]
+        var, q, cls, out, path = spec
+        _, found = store.select(
+            f"{prefix_block()}SELECT ?{out} WHERE {{ {_label_join(var, q, value, cls, out, path)} }}"
+        )
+        return frozenset(str(f[out]) for f in found if f.get(out))
+
+    return _once(store, ("lookup", kind, value), compute)
+
+
+def _predicates(
+    store: Any, filters: Filters, today: str
+) -> list[Callable[[Mapping[str, str | None]], bool]]:
+    """One test per filter given, each as kg.queries.actions_query's WHERE clause has it."""
+    tests: list[Callable[[Mapping[str, str | None]], bool]] = []
+    for kind in ("owner", "owed_to"):
+        value = getattr(filters, kind)
+        if value is None:
+            continue
+        needle, same = value.lower(), _lookup(store, kind, value)
+
+        def named(
+            r: Mapping[str, str | None],
+            kind: str = kind,
+            needle: str = needle,
+            same: frozenset[str] = same,
+        ) -> bool:
+            written, name = r.get(kind), r.get(f"{kind}_name")
+            return (
+                (written is not None and needle in written.lower())
+                or (name is not None and needle in name.lower())
+                or r.get(f"{kind}_id") in same
+            )
+
+        tests.append(named)
+    if filters.body is not None:
+        tests.append(_member("meeting", _lookup(store, "body", filters.body)))
+    for kind in ("topic", "place"):
+        value = getattr(filters, kind)
+        if value is not None:
+            tests.append(_member("action", _lookup(store, kind, value)))
+    if filters.status is not None:
+        status = filters.status
+        tests.append(lambda r: _state(r, today) == status)
+    if filters.due_before is not None:
+        before = filters.due_before
+        tests.append(lambda r: r.get("due_date") is not None and str(r["due_date"]) <= before)
+    if filters.due_after is not None:
+        after = filters.due_after
+        tests.append(lambda r: r.get("due_date") is not None and str(r["due_date"]) >= after)
+    return tests
+
+
+def _member(column: str, iris: frozenset[str]) -> Callable[[Mapping[str, str | None]], bool]:
+    """A test: the row's `column` is one of `iris`."""
+    return lambda r: r.get(column) in iris
+
+
+def _matching(store: Any, filters: Filters, today: str) -> list[dict[str, str | None]]:
+    """Every action matching the filters, in the filters' sort order.
+
+    The whole table is queried once per opened store (`_table`) and sorted once per
+    sort (`_sorted`); a filter is a pass over it in Python (milliseconds), remembered
+    for the _CACHE_SIZE most recent filters: paging through the tracker, downloading
+    its CSV or reading its feeds asks the same question again and again."""
+    key = ("filtered", json.dumps(filters.query_kwargs(), sort_keys=True), today)
+
+    def compute() -> list[dict[str, str | None]]:
+        rows = _sorted(store, filters.sort)
+        tests = _predicates(store, filters, today)
+        return [r for r in rows if all(t(r) for t in tests)]
+
+    return _once(store, key, compute)
 
 
 def all_rows(
@@ -199,7 +407,7 @@ def all_rows(
     None; a possibility, never the status).
     """
     raw = _matching(store, filters, today)
-    return _rows(store, raw if limit is None else raw[:limit])
+    return _rows(store, raw if limit is None else raw[:limit], today)
 
 
 def due_soon(
@@ -220,7 +428,7 @@ def due_soon(
     return [r for r in all_rows(store, window, today=today) if r["status"] in ("open", "updated")]
 
 
-def _rows(store: Any, raw: list[dict[str, str | None]]) -> list[dict[str, Any]]:
+def _rows(store: Any, raw: list[dict[str, str | None]], today: str) -> list[dict[str, Any]]:
     spans = [(str(r["action"]), int(str(r["start"]))) for r in raw if r.get("start") is not None]
     paragraphs: dict[str, int] = {}
     for i in range(0, len(spans), 200):
@@ -229,7 +437,7 @@ def _rows(store: Any, raw: list[dict[str, str | None]]) -> list[dict[str, Any]]:
     links = follow_ups(store, [str(r["action"]) for r in raw]) if raw else {}
     rows = []
     for r in raw:
-        row = _row(r, paragraphs.get(str(r["action"])))
+        row = _row(r, paragraphs.get(str(r["action"])), today)
         row.update(_ledger(links.get(str(r["action"]), [])))
         rows.append(row)
     return rows
@@ -270,7 +478,7 @@ def _int(value: str | None) -> int | None:
         return None
 
 
-def _row(r: dict[str, str | None], paragraph: int | None) -> dict[str, Any]:
+def _row(r: Mapping[str, str | None], paragraph: int | None, today: str) -> dict[str, Any]:
     start, end = _int(r.get("start")), _int(r.get("end"))
     span = [start, end] if start is not None and end is not None else None
     meeting = r.get("meeting") or ""
@@ -288,7 +496,7 @@ def _row(r: dict[str, str | None], paragraph: int | None) -> dict[str, Any]:
         "owed_to_url": entity_path(r.get("owed_to_id")),
         "due": r.get("due"),
         "due_date": r.get("due_date"),
-        "status": r.get("state") or r.get("status") or "open",
+        "status": _state(r, today) or "open",
         "recorded_status": r.get("raised_status") or r.get("status"),
         "ref": r.get("ref"),
         "meeting": meeting,
