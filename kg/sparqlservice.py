@@ -15,6 +15,15 @@ How the limits hold:
   reopens it when the data directory changes (a new ingest). When a query runs past
   its time limit its worker is killed (SIGKILL) and a fresh one started; the caller
   gets `QueryTimeout` (HTTP 503).
+- One slow query must not starve the others (issue 9: one explosive query beside 50
+  clients may not double their p95). A query still running after `slow_after` seconds
+  is marked slow: its worker drops to the lowest CPU priority (nice 19, so the cheap
+  queries and the web pages get the cores first), and, while fewer than `max_slow`
+  queries are slow, a fresh worker joins the pool in its place, so the pool keeps
+  `workers` workers for everyone else; that worker is retired when its query ends
+  (answered, or killed at the time limit). A call waits in line for a free worker (first
+  come, first served) at most `queue_wait` seconds, twice the time limit by default
+  (then ServiceUnavailable, 503): a burst of clients queues rather than fails.
 - Results are serialised in the worker, at most `max_rows` solutions (or triples for
   CONSTRUCT/DESCRIBE); `Answer.truncated` says when more were left out.
 - Read-only and offline: any SPARQL Update form (INSERT, DELETE, LOAD, CLEAR, DROP,
@@ -706,9 +715,12 @@ class SparqlService:
         max_rows: solutions (SELECT) or triples (CONSTRUCT, DESCRIBE) at most per answer.
         workers: worker processes, i.e. queries running at the same time.
         rewrite: applied to the query text before anything else (kg.textsparql).
+        slow_after: seconds after which a running query is slow (see the module's notes).
+        max_slow: slow queries at most whose worker is replaced in the pool meanwhile.
+        queue_wait: seconds a call waits for a free worker (default: twice its time limit).
 
     Thread-safe: web server threads share one service; a call waits for a free worker
-    (at most `timeout` seconds, then ServiceUnavailable).
+    (at most `queue_wait` seconds, then ServiceUnavailable).
     """
 
     def __init__(
@@ -719,11 +731,18 @@ class SparqlService:
         max_rows: int = 10_000,
         workers: int = 2,
         rewrite: Callable[[str], str] | None = None,
+        slow_after: float = 1.0,
+        max_slow: int = 1,
+        queue_wait: float | None = None,
     ) -> None:
         self.data_dir = str(Path(data_dir).resolve())
         self.timeout = float(timeout)
         self.max_rows = int(max_rows)
         self.workers = max(1, int(workers))
+        self.slow_after = float(slow_after)
+        self.max_slow = max(0, int(max_slow))
+        self._slow = 0  # slow queries whose worker was replaced in the pool
+        self.queue_wait = None if queue_wait is None else float(queue_wait)
         self.rewrite = rewrite
         self._lock = threading.Lock()
         self._idle: queue.Queue[_Worker] = queue.Queue()
@@ -828,33 +847,65 @@ class SparqlService:
     def _evaluate(self, request: dict[str, Any], limit: float) -> tuple[Any, ...]:
         self._start()
         try:
-            worker = self._idle.get(timeout=max(limit, 0.1))
+            wait = 2 * limit if self.queue_wait is None else self.queue_wait
+            worker = self._idle.get(timeout=max(wait, 0.1))
         except queue.Empty:
             raise ServiceUnavailable(
                 f"every SPARQL worker is busy; try again in {limit:g} s"
             ) from None
+        slow: bool | None = None  # None: not slow; False: slow, not replaced; True: replaced
         try:
             if not worker.alive():
                 raise EOFError
             worker.wait_ready(READY_TIMEOUT)
             worker.requests.send(request)
-            if not worker.replies.poll(limit):
-                self._replace(worker)
+            started = time.monotonic()
+            if limit > self.slow_after and not worker.replies.poll(self.slow_after):
+                slow = self._slowed(worker)
+            if not worker.replies.poll(max(0.0, limit - (time.monotonic() - started))):
+                self._retire(worker, slow)
                 worker = None  # type: ignore[assignment]
                 raise QueryTimeout(f"the query ran longer than {limit:g} s and was stopped")
             reply: tuple[Any, ...] = worker.replies.recv()
         except (EOFError, OSError, BrokenPipeError):
-            self._replace(worker)
+            self._retire(worker, slow)
             worker = None  # type: ignore[assignment]
             raise ServiceUnavailable("the SPARQL worker stopped unexpectedly; try again") from None
         except ServiceUnavailable:
-            self._replace(worker)
+            self._retire(worker, slow)
             worker = None  # type: ignore[assignment]
             raise
         finally:
             if worker is not None:
-                self._idle.put(worker)
+                if slow:  # a fresh worker took its place in the pool
+                    self._retire(worker, slow)
+                else:  # (a slow one stays at the lowest priority: SPARQL yields to pages)
+                    self._idle.put(worker)
         return reply
+
+    def _slowed(self, worker: _Worker) -> bool:
+        """`worker`'s query is slow: lowest CPU priority, and a fresh worker in its place
+        in the pool while fewer than `max_slow` are. Returns whether one was added."""
+        with contextlib.suppress(OSError, AttributeError):
+            os.setpriority(os.PRIO_PROCESS, worker.process.pid, 19)
+        with self._lock:
+            replace = self._slow < self.max_slow and not self._closed
+            if replace:
+                self._slow += 1
+        if replace:
+            self._idle.put(self._spawn())
+        return replace
+
+    def _retire(self, worker: _Worker, slow: bool | None) -> None:
+        """Kill a worker whose query failed or was slow; the pool gets a fresh one unless
+        one joined it when the query turned slow."""
+        if not slow:
+            self._replace(worker)
+            return
+        worker.kill()
+        with self._lock:
+            self._all.discard(worker)
+            self._slow -= 1
 
     def close(self) -> None:
         """Stop every worker (a running query is killed). Idempotent."""
