@@ -118,3 +118,17 @@ class GKG(DefinedNamespace):
     # direct links written at build time, and the builder version (kg/build.py)
     inMeeting: URIRef
     buildVersion: URIRef
+    # summaries for the example queries (kg/summaries.py): derived, per series
+    TopicOnAgenda: URIRef
+    agendaTopic: URIRef
+    bodyLabel: URIRef
+    OwnerDeadlines: URIRef
+    ownerLabel: URIRef
+    openActions: URIRef
+    oldestDeadline: URIRef
+    latestDeadline: URIRef
+    sampleText: URIRef
+    byDeadline: URIRef
+    DeadlineCount: URIRef
+    deadline: URIRef
+    actionCount: URIRef

@@ -187,7 +187,7 @@ def derive_graphs(
             belonged to before the change, which the store no longer says).
         curation: for kg.identity.refresh; None means DATA/curation.ttl if present.
     """
-    from kg import identity, iris, review
+    from kg import identity, iris, review, summaries
     from kg.ledger import ledger_graph_iri, link_store, series_of_documents
 
     started = time.perf_counter()
@@ -223,6 +223,8 @@ def derive_graphs(
         if rows:
             store.replace_graph(ledger_graph_iri(key), [])
             report.dropped.append(key)
+    # the example queries' summaries (kg/summaries.py), for the same series as the ledger
+    summaries.refresh(store, None if report.full else wanted)
     report.reattached = review.reattach(store)
     if not report.errors:
         (store.path / DERIVE_MARKER).unlink(missing_ok=True)

@@ -197,6 +197,9 @@ def test_example_answers_what_the_old_form_answered(name, samples_store, samples
         names = names[:3]
         got = {r[:3] for r in got}
         expected = {r[:3] for r in expected}
+    if name == "topics-shared-by-bodies":  # GROUP_CONCAT's order is the rows' order
+        got = {(*r[:2], frozenset(r[2].split(" | "))) for r in got}
+        expected = {(*r[:2], frozenset(r[2].split(" | "))) for r in expected}
     assert got and got == expected
 
 
