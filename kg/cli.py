@@ -903,18 +903,30 @@ def reindex(ctx: click.Context) -> None:
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
 @click.option("--threads", default=4, show_default=True, type=int, help="Worker threads.")
 @click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    envvar="GOVKG_WORKERS",
+    help="Server processes sharing the port (one per core serves the most visitors; each "
+    "holds its own caches, so memory grows with them). Env: GOVKG_WORKERS.",
+)
+@click.option(
     "--get",
     "get_path",
     metavar="PATH",
     help="Do not serve: request PATH once, print the response and exit (a smoke test).",
 )
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, threads: int, get_path: str | None) -> None:
+def serve(
+    ctx: click.Context, host: str, port: int, threads: int, workers: int, get_path: str | None
+) -> None:
     """Serve the web UI over the data directory (read-only) with a production server.
 
     \b
     Example:
         govkg --data ./govkg-data serve --port 5000
+        govkg serve --workers 2 --threads 16    # a 2-core server
         govkg serve --get /actions.json
     """
     from web import create_app  # only the serve command needs Flask
@@ -926,19 +938,40 @@ def serve(ctx: click.Context, host: str, port: int, threads: int, get_path: str 
             pass
     elif not (data / "oxigraph").exists():
         raise click.ClickException(f"no govkg data in {data}; run `govkg ingest PATH` first")
-    app = create_app({"DATA": str(data), "STORE_URL": url, "WARM_PAGES": get_path is None})
+    config = {"DATA": str(data), "STORE_URL": url, "WARM_PAGES": get_path is None}
     if get_path is not None:
-        response = app.test_client().get(get_path)
+        response = create_app(config).test_client().get(get_path)
         click.echo(response.get_data(as_text=True))
         if response.status_code >= 400:
             raise click.ClickException(f"GET {get_path}: {response.status}")
         return
     from web.data import prewarm
     from web.server import serve as waitress_serve  # with the security headers on its errors
+    from web.server import serve_workers
 
-    prewarm(app)  # open the store and warm its pages and index before the first visitor
     where = f"{data} and {url}" if url else str(data)
-    click.echo(f"serving {where} at http://{host}:{port}/ (Ctrl+C to stop)", err=True)
+    click.echo(
+        f"serving {where} at http://{host}:{port}/"
+        + (f" with {workers} processes" if workers > 1 else "")
+        + " (Ctrl+C to stop)",
+        err=True,
+    )
+    if workers > 1:
+        # each worker opens the store after the fork (handles must not cross it)
+        try:
+            serve_workers(
+                lambda: create_app(config),
+                host=host,
+                port=port,
+                threads=threads,
+                workers=workers,
+                on_start=prewarm,
+            )
+        except (OSError, RuntimeError) as exc:
+            raise click.ClickException(f"serve: {exc}") from exc
+        return
+    app = create_app(config)
+    prewarm(app)  # open the store and warm its pages and index before the first visitor
     waitress_serve(app, host=host, port=port, threads=threads, ident="govkg")
 
 

@@ -32,7 +32,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, ParamSpec, TypeVar
 
-__all__ = ["LOCK_FILE", "DataLock", "LockHeld", "holder", "writer"]
+__all__ = ["LOCK_FILE", "DataLock", "LockHeld", "die_with_parent", "holder", "writer"]
 
 LOCK_FILE = "lock"
 """The lock's file name in the data directory."""
@@ -232,7 +232,7 @@ def _after_fork_in_child() -> None:
         with contextlib.suppress(OSError):
             os.close(fd)
     _held.clear()
-    _die_with_parent()
+    die_with_parent()
 
 
 _forking = 0
@@ -244,7 +244,9 @@ def _before_fork() -> None:
     _forking = os.getpid()
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
+    """Call in a freshly forked child: the kernel kills it when its parent dies (Linux
+    PR_SET_PDEATHSIG; elsewhere nothing), and it exits now if the parent already did."""
     with contextlib.suppress(OSError, AttributeError):
         import ctypes
 
