@@ -341,11 +341,12 @@ def _free_port() -> int:
 
 
 @contextmanager
-def serve(data: Path, threads: int) -> Iterator[str]:
+def serve(data: Path, threads: int, workers: int = 1) -> Iterator[str]:
     """`govkg --data DATA serve` on a free port of 127.0.0.1 until the block ends."""
     port = _free_port()
     govkg = shutil.which("govkg", path=str(Path(sys.executable).parent)) or "govkg"
     cmd = [govkg, "--data", str(data), "serve", "--port", str(port), "--threads", str(threads)]
+    cmd += ["--workers", str(workers)]
     log = tempfile.TemporaryFile()  # noqa: SIM115  (closed in the finally below)
     proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
@@ -414,6 +415,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--threads", type=int, default=None, help="server threads (default: clients, 8..64)"
     )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1,
+        help="server processes (default: one per core, as a server would run it)",
+    )
     parser.add_argument("--no-explosive", action="store_true", help="skip the second run")
     parser.add_argument(
         "--small", action="store_true", help="CI size: 8 clients, 8 s, over samples/"
@@ -433,7 +440,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.url:
             yield args.url.rstrip("/")
         else:
-            with serve(args.data, threads) as base:
+            with serve(args.data, threads, args.workers) as base:
                 yield base
 
     with target() as base:

@@ -234,7 +234,7 @@ def serve_and_load(data: Path, args: argparse.Namespace) -> dict[str, Any]:
     """`govkg serve` cold start to the first 200 on /, then the page load test."""
     port = free_port()
     cmd = govkg_cmd() + ["--data", str(data), "serve", "--port", str(port)]
-    cmd += ["--threads", str(max(8, args.clients))]
+    cmd += ["--threads", str(max(8, args.clients)), "--workers", str(args.workers)]
     logf = tempfile.TemporaryFile()  # noqa: SIM115 - closed in the finally below
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=logf, stderr=subprocess.STDOUT)
@@ -254,6 +254,7 @@ def serve_and_load(data: Path, args: argparse.Namespace) -> dict[str, Any]:
             except OSError:
                 time.sleep(0.05)
         out["serve_ready_s"] = round(ready, 2) if ready is not None else None
+        out["workers"] = args.workers
         log(f"govkg serve: first 200 on / after {out['serve_ready_s']} s")
         if args.load_seconds > 0:
             log(f"page load: {args.clients} clients for {args.load_seconds:g} s ...")
@@ -399,7 +400,7 @@ def table(r: dict[str, Any]) -> str:
         p = load_r["page"]
         rows.append(
             (
-                f"pages, {load_r.get('clients')} clients",
+                f"pages, {load_r.get('clients')} clients, {sv.get('workers', 1)} server processes",
                 f"p50 {p.get('p50_ms')} / p95 {p.get('p95_ms')} ms "
                 f"({load_r.get('requests')} requests, {load_r.get('errors')} errors)",
                 _ok("page_p95_ms", p.get("p95_ms")),
@@ -456,6 +457,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, help="govkg ingest --jobs (default: one per core)")
     ap.add_argument("--repeat", type=int, default=5, help="timed runs per query")
     ap.add_argument("--clients", type=int, default=20, help="concurrent page clients")
+    ap.add_argument(
+        "--workers",
+        type=int,
+        default=len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1,
+        help="govkg serve --workers (default: one per core, as a server would run it)",
+    )
     ap.add_argument("--load-seconds", type=float, default=30.0, help="0 skips the page load")
     ap.add_argument("--peers", action="store_true", help="also rdflib-endpoint (slow)")
     ap.add_argument("--no-incremental", action="store_true", help="skip the one-more-meeting")
