@@ -488,10 +488,12 @@ class _Subject:
 
 def _subject(action: _Action, meeting: _Meeting, scale: _Scale) -> _Subject:
     action.words = _words(_context(action, meeting))
-    weights = {w: scale.idf.get(w, scale.default) for w in action.words}
+    # sorted: the float sums below must not depend on a set's order, which changes with
+    # the process's hash seed (the same minutes gave other follow-ups in another run)
+    weights = {w: scale.idf.get(w, scale.default) for w in sorted(action.words)}
     # the subject is carried by its rarest words: a long context is not diluted
     mass = sum(sorted(weights.values(), reverse=True)[:MASS_WORDS]) or 1.0
-    core = {w: weights[w] for w in _words(action.text) - action.owner_words if w in weights}
+    core = {w: weights[w] for w in sorted(_words(action.text) - action.owner_words) if w in weights}
     return _Subject(weights, mass, core, sum(core.values()))
 
 
@@ -587,7 +589,7 @@ def _proposals(
             segment = _segment(m.pieces[n], "min:" + action.minute)
             words = _words(segment)
             fit = max(
-                sum(weights.get(w, 0) for w in words & action.words) / mass,
+                sum(weights.get(w, 0) for w in sorted(words & action.words)) / mass,
                 _core_share(subject, words),
             )
             found.append((0.9 if fit >= 0.3 else 0.55, fit, "minute", n, segment))
