@@ -54,8 +54,11 @@ class Recording:
         return self.store.select(sparql)
 
     def tables(self) -> int:
-        """Whole-store action table queries sent so far."""
-        return sum("GROUP BY ?action ?meeting" in q for q in self.queries)
+        """Whole-store action table queries sent so far: the per-filter query
+        (kg.queries.actions_query) or the table's own (every action's meeting)."""
+        return sum(
+            "GROUP BY ?action ?meeting" in q or "?a gkg:raisedAt ?x" in q for q in self.queries
+        )
 
 
 @pytest.fixture(scope="module")
@@ -99,6 +102,24 @@ def test_the_fixture_exercises_every_filter(store: Store) -> None:
     assert sum(0 < n < everything for n in kept.values()) >= 12
     statuses = {r["status"] for r in all_rows(store, Filters(), today=TODAY)}
     assert {"open", "overdue", "done"} <= statuses
+
+
+def test_table_has_the_columns_of_the_sparql_query(store: Store) -> None:
+    """Every column of every action as actions_query(detail, ledger) gives it."""
+    _, raw = store.select(actions_query(detail=True, ledger=True))
+    expected = {(r["action"], r["meeting"]): r for r in raw}
+    table = {(r["action"], r["meeting"]): r for r in tracker._table(store)}
+    assert table.keys() == expected.keys()
+    differ = [
+        (key, column, row[column], table[key][column])
+        for key, row in expected.items()
+        for column in row
+        if row[column] != table[key][column]
+    ]
+    assert differ == []
+    assert any(r["due_date"] and not r["due"][:1].isdigit() for r in table.values()), (
+        "no due 'next meeting' resolved to a date in the fixture"
+    )
 
 
 def test_shown_status_same_as_the_sparql_state(store: Store) -> None:
