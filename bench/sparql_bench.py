@@ -159,7 +159,7 @@ def bench_queries() -> list[BenchQuery]:
 
 def without_lateral(text: str) -> str:
     """`text` with each ``LATERAL { P }`` (SPARQL 1.2, which Oxigraph evaluates per row
-    and rdflib cannot parse) written as ``P`` in its group: the SPARQL 1.1 form the peer
+    and rdflib cannot parse) written as ``P .`` in its group: the SPARQL 1.1 form the peer
     runs. Where P is ``OPTIONAL {…}`` or a FILTER the answer is the same; where P needs the
     row's bindings inside (a BIND in a UNION branch) it may differ, and the table's
     agreement column says so."""
@@ -176,7 +176,9 @@ def without_lateral(text: str) -> str:
             if depth == 0:
                 break
         out.append(text[at:start])
-        out.append(without_lateral(text[brace + 1 : end]))
+        inner = without_lateral(text[brace + 1 : end])
+        # a triple pattern written in place needs its "." before what follows
+        out.append(inner if inner.rstrip().endswith(".") else inner.rstrip() + " .")
         at = end + 1
     out.append(text[at:])
     return "".join(out)
