@@ -37,18 +37,14 @@ _cache: dict[str, Any] = {}
 CHECK_EVERY = 1.0
 MEMO_SIZE = 256
 """How many results `memo()` keeps per opened store (least recently used go first)."""
-WARM_PATHS = (
-    "/",
-    "/meetings",
-    "/actions",
-    "/actions.ics",
-    "/actions?status=open",
-    "/actions?status=overdue",
-    "/actions?sort=due",
-)
+WARM_PATHS = ("/", "/meetings")
 """Pages requested once in the background when a store is opened (their whole-store
-memo entries cost seconds at 10,000 meetings the first time; the tracker computes one
-per filter, and these are the filters its own links and the feeds use most)."""
+memo entries cost seconds at 10,000 meetings the first time)."""
+WARM_TRACKER = ("/actions", "/actions.ics")
+"""The tracker's pages, requested in a second warm-up thread from the start: its
+table (one for every filter, sort and page, web.tracker) is the longest to compute
+(30-60 s at 10,000 meetings on a busy machine), and the index warm-up would otherwise
+hold it back."""
 
 T = TypeVar("T")
 
@@ -162,19 +158,12 @@ def _open() -> dict[str, Any]:
 
 def _warm(app: Flask, entry: dict[str, Any]) -> None:
     """Pay an opened store's one-time costs in the background, not in the first visitors'
-    requests (seconds each at 10,000 meetings): say if the store needs `govkg upgrade`,
-    request the home page once (its memo entries), then pay the index generation's costs
-    (kind weights, date order, facet tables, the thesaurus), then request the other
-    WARM_PATHS. A failure here only means the first visitor pays instead."""
+    requests (seconds each at 10,000 meetings): request the home page once (its memo
+    entries), then pay the index generation's costs (kind weights, date order, facet
+    tables, the thesaurus), then request the other WARM_PATHS (the tracker's table
+    first), and last say if the store needs `govkg upgrade`. A failure here only means
+    the first visitor pays instead."""
     log = logging.getLogger(__name__)
-    try:
-        from kg.upgrade import outdated_count, outdated_message
-
-        message = outdated_message(outdated_count(entry["store"]))
-        if message:
-            log.warning("%s: %s", app.config.get("DATA"), message)
-    except Exception:  # noqa: BLE001 - best effort
-        log.debug("build version check failed", exc_info=True)
     client = app.test_client() if app.config.get("WARM_PAGES") else None
 
     def pages(paths: tuple[str, ...]) -> None:
@@ -187,6 +176,10 @@ def _warm(app: Flask, entry: dict[str, Any]) -> None:
                 except Exception:  # noqa: BLE001 - best effort
                     log.debug("warming %s failed", path, exc_info=True)
 
+    if client is not None:
+        threading.Thread(
+            target=pages, args=(WARM_TRACKER,), daemon=True, name="govkg-warm-tracker"
+        ).start()
     pages(WARM_PATHS[:1])  # the home page first: the first visitor lands there
     try:
         from kg.search import search
@@ -196,6 +189,15 @@ def _warm(app: Flask, entry: dict[str, Any]) -> None:
     except Exception:  # noqa: BLE001 - best effort; the request path reports real errors
         log.debug("index warm-up failed", exc_info=True)
     pages(WARM_PATHS[1:])
+    # last: a whole-store query (14 s at 10,000 meetings) that only logs a warning
+    try:
+        from kg.upgrade import outdated_count, outdated_message
+
+        message = outdated_message(outdated_count(entry["store"]))
+        if message:
+            log.warning("%s: %s", app.config.get("DATA"), message)
+    except Exception:  # noqa: BLE001 - best effort
+        log.debug("build version check failed", exc_info=True)
 
 
 def _cache_entry_is(entry: dict[str, Any]) -> bool:

@@ -234,6 +234,28 @@ def entity(kind: str, slug: str) -> Any:
         return _part(node)
     if kind not in TYPES:
         abort(404, "Nothing is known by that name")
+    from web.views.actions import today
+
+    # the page's data once per opened store (web.data.memo, single flight): the same
+    # entity asked again, by twenty visitors at once or later, costs no query; the key
+    # holds everything the data depends on besides the store (its path and arguments:
+    # section pages and their links; the day: what is overdue; the list sizes)
+    key = (
+        "entity-page",
+        request.path,
+        tuple(sorted(request.args.items(multi=True))),
+        today(),
+        date.today().isoformat(),
+        (PERSON_LIST, MENTIONS, MENTIONS_WINDOW, TIMELINE),
+    )
+    target, page_kind, page_data = data.memo(key, lambda: _entity_data(kind, slug, node))
+    if target:
+        return redirect(target + suffix, 303)
+    return render.page(f"entity_{page_kind}.html", page_data)
+
+
+def _entity_data(kind: str, slug: str, node: str) -> tuple[str | None, str, dict[str, Any]]:
+    """(a redirect target or None, the page kind, the page's data) of an entity page."""
     types = {str(r["type"]) for r in select(Q.types_query(node))}
     if not types:
         abort(404, "Nothing is known by that name")
@@ -246,7 +268,7 @@ def entity(kind: str, slug: str) -> Any:
         if target:
             if request.path.startswith("/api/"):
                 target = "/api" + target
-            return redirect(target + suffix, 303)
+            return target, "", {}
     variants = select(Q.variants_query(node)) if page_kind != "role" else []
     nodes = [node] + [str(v["variant"]) for v in variants]
     labels = select(Q.labels_query([node]))
@@ -272,7 +294,7 @@ def entity(kind: str, slug: str) -> Any:
     page_data = {"entity": info, **build(nodes)}
     if page_kind != "role":
         page_data["commitments"] = _commitments(page_kind, nodes, str(label))
-    return render.page(f"entity_{page_kind}.html", page_data)
+    return None, page_kind, page_data
 
 
 def _also_recorded(
