@@ -8,7 +8,11 @@ Each ``NAME.rq`` file starts with comment lines that describe it::
     SELECT ...
 
 The queries use the prefixes of `kg.queries.PREFIXES` without declaring them (govkg
-adds them), and ``text:search`` (see `kg.textsparql`) for full text. `govkg sparql
+adds them), and ``text:search`` (see `kg.textsparql`) for full text. A question that
+would otherwise read every action or agenda item of the store (overdue actions by owner,
+topics shared by bodies) reads the small per-body summaries of `kg.summaries` instead,
+which every ingest keeps up to date; what depends on today's date is still decided by
+the query. `govkg sparql
 --examples` lists them, `govkg sparql --example NAME` runs one, and the web editor at
 ``/query`` offers them as a menu.
 """

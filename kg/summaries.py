@@ -216,13 +216,16 @@ def _summary_series(store: Any) -> set[str]:
 def refresh(store: Any, series: Iterable[str] | None = None) -> SummaryReport:
     """Rewrite the summary graphs of `series` (None: every series, and drop the graphs
     of series that have no meetings any more) in `store` (a writable kg.store.Store).
+    A store with no summary graph yet (written by an older govkg) gets every series'.
 
     Each graph is replaced in one update (kg.store.Store.replace_graph), so the default
     graph stays the union of all graphs.
     """
     started = time.perf_counter()
     report = SummaryReport()
-    wanted = None if series is None else set(series)
+    existing = _summary_series(store)
+    # a store written before the summaries existed has none: count every series once
+    wanted = None if series is None or not existing else set(series)
     groups = _series_meetings(store, wanted)
     for key in sorted(groups):
         quads, topics, owners = _quads(store, key, groups[key])
@@ -230,8 +233,7 @@ def refresh(store: Any, series: Iterable[str] | None = None) -> SummaryReport:
         report.series.append(key)
         report.topics += topics
         report.owners += owners
-    stale = (_summary_series(store) if wanted is None else wanted) - set(groups)
-    existing = _summary_series(store)
+    stale = (existing if wanted is None else wanted) - set(groups)
     for key in sorted(stale & existing):
         store.replace_graph(summary_graph_iri(key), [])
         report.dropped.append(key)

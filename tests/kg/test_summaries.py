@@ -144,3 +144,19 @@ def test_a_series_with_no_meetings_left_loses_its_summary(minutes: Path, tmp_pat
         assert report.dropped == ["org-that-left"]
         assert fake not in set(store.store.named_graphs())
         assert summaries.refresh(store).dropped == []
+
+
+def test_a_store_without_summaries_gets_them_all_at_the_next_refresh(
+    minutes: Path, tmp_path: Path
+) -> None:
+    # a data directory written before kg/summaries.py: no summary graph at all
+    with Store(tmp_path / "data") as store:
+        assert ingest_paths([minutes], store).ok
+        everything = summary_quads(store)
+        series = summaries.refresh(store).series
+        for key in series:
+            store.replace_graph(summaries.summary_graph_iri(key), [])
+        assert summary_quads(store) == set()
+        report = summaries.refresh(store, series[:1])
+        assert report.series == series
+        assert summary_quads(store) == everything
