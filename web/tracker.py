@@ -24,6 +24,8 @@ from dataclasses import asdict, dataclass, fields
 from typing import Any, TypeVar
 from urllib.parse import quote, urlencode
 
+from pyoxigraph import NamedNode
+
 from kg import iris
 from kg.ledger import follow_ups
 from kg.queries import (
@@ -227,20 +229,15 @@ _NEXT_MEETING = re.compile(r"^(?:by |at |to |before )?(?:the )?next meeting$", r
 _TABLE_VALUES = {
     # column: the predicate of an action giving it; True where other parts have it too
     # (joined with ?a a gkg:Action in the query, cheaper than scanning every part)
-    "meeting": ("gkg:raisedAt", False),
-    "text": ("gkg:text", True),
+    "meeting": ("gkg:raisedAt", True),
     "st_raised": ("gkg:status", False),
     "st_now": ("gkg:currentStatus", False),
-    "ref": ("gkg:ref", True),
     "due_iso": ("gkg:due", False),
     "due_text": ("gkg:dueText", False),
     "o": ("gkg:owner", False),
     "f": ("gkg:owedTo", False),
     "o_text": ("gkg:ownerText", False),
     "f_text": ("gkg:owedToText", False),
-    "start": ("gkg:spanStart", True),
-    "end": ("gkg:spanEnd", True),
-    "page": ("gkg:page", True),
 }
 """The table's per-action values, one simple query each: actions_query's WHERE with
 every OPTIONAL took 150 s at 10,000 meetings (37,000 actions) on a busy machine, one
@@ -254,9 +251,6 @@ _TABLE_QUERIES = {
         )
         for column, (pred, typed) in _TABLE_VALUES.items()
     },
-    "from": """SELECT ?a ?confidence ?last_m ?last_d WHERE {
-  ?a gkg:statusFrom ?from_ . ?from_ gkg:confidence ?confidence ; gkg:atMeeting ?last_m .
-  OPTIONAL { ?last_m dcterms:date ?last_d } }""",
     "meetings": """SELECT ?meeting ?date ?title ?document ?next ?body WHERE {
   { SELECT DISTINCT ?meeting WHERE { ?a gkg:raisedAt ?meeting } }
   OPTIONAL { ?meeting dcterms:date ?date } OPTIONAL { ?meeting dcterms:title ?title }
@@ -290,6 +284,51 @@ def _table(store: Any) -> list[dict[str, str | None]]:
     return _once(store, ("table",), compute)
 
 
+_DETAILS = """SELECT ?a ?text ?ref ?start ?end ?page ?confidence ?last_m ?last_d WHERE {
+  VALUES ?a { %s }
+  ?a gkg:text ?text .
+  OPTIONAL { ?a gkg:ref ?ref }
+  OPTIONAL { ?a gkg:spanStart ?start } OPTIONAL { ?a gkg:spanEnd ?end }
+  OPTIONAL { ?a gkg:page ?page }
+  OPTIONAL { ?a gkg:statusFrom ?from_ . ?from_ gkg:confidence ?confidence ;
+    gkg:atMeeting ?last_m . OPTIONAL { ?last_m dcterms:date ?last_d } }
+}"""
+"""The columns only shown, never filtered or sorted on: asked for the rows shown (a page,
+a feed, the CSV 200 at a time), not in the whole-store table (they were half its cost)."""
+
+
+def _with_details(store: Any, raw: list[dict[str, str | None]]) -> list[dict[str, str | None]]:
+    """Table rows with their shown-only columns (`_DETAILS`, as actions_query has them:
+    the text, ref, span, page and the ledger's confidence and latest follow-up)."""
+    wanted = list(dict.fromkeys(str(r["action"]) for r in raw))
+    found: dict[str, list[dict[str, str | None]]] = {}
+    for i in range(0, len(wanted), 200):
+        values = " ".join(str(NamedNode(a)) for a in wanted[i : i + 200])
+        for f in store.select(prefix_block() + _DETAILS % values)[1]:
+            found.setdefault(str(f["a"]), []).append(f)
+    out = []
+    for r in raw:
+        rows = found.get(str(r["action"]), [])
+
+        def col(name: str, rows: list[dict[str, str | None]] = rows) -> list[str | None]:
+            return [f.get(name) for f in rows]
+
+        out.append(
+            {
+                **r,
+                "text": _first(col("text")),
+                "ref": _first(col("ref")),
+                "start": _least(col("start"), number=True),
+                "end": _least(col("end"), number=True),
+                "page": _least(col("page"), number=True),
+                "last_follow_up": _first(col("last_d")),
+                "last_follow_up_meeting": _first(col("last_m")),
+                "confidence": _first(col("confidence")),
+            }
+        )
+    return out
+
+
 def _first(values: list[str | None]) -> str | None:
     """SAMPLE: the first bound value."""
     return next((v for v in values if v is not None), None)
@@ -319,7 +358,7 @@ def _status_name(iri: str | None) -> str | None:
 def _join(got: Mapping[str, list[dict[str, str | None]]]) -> list[dict[str, str | None]]:
     """The tracker's table from `_TABLE_QUERIES`' answers, as actions_query computes it:
     grouped by action and meeting, SAMPLE as the first bound value, MIN for due dates,
-    spans and pages, rejected actions left out."""
+    rejected actions left out; the columns only shown come with `_with_details`."""
     rejected = {str(r["a"]) for r in got["rejected"]}
     commitments = {str(r["a"]) for r in got["commitments"]}
     confirmed = {str(r["a"]) for r in got["confirmed"]}
@@ -333,12 +372,12 @@ def _join(got: Mapping[str, list[dict[str, str | None]]]) -> list[dict[str, str 
     for r in got["names"]:
         names.setdefault(str(r["n"]), []).append(r)
     values: dict[str, dict[str, list[str | None]]] = {}
-    for column in [*_TABLE_VALUES, "from"]:
+    for column in _TABLE_VALUES:
         by_action: dict[str, list[Any]] = {}
         for r in got[column]:
-            by_action.setdefault(str(r["a"]), []).append(r if column == "from" else r["x"])
+            by_action.setdefault(str(r["a"]), []).append(r["x"])
         values[column] = by_action
-    actions = {a for a in values["meeting"] if a in values["text"] and a not in rejected}
+    actions = {a for a in values["meeting"] if a not in rejected}
     groups = sorted((a, str(m)) for a in actions for m in dict.fromkeys(values["meeting"][a]))
 
     def label(node: str | None) -> list[str | None]:
@@ -350,7 +389,6 @@ def _join(got: Mapping[str, list[dict[str, str | None]]]) -> list[dict[str, str 
     table: list[dict[str, str | None]] = []
     for action, meeting in groups:
         m_rows = meetings.get(meeting) or [{}]
-        from_rows: list[Any] = values["from"].get(action, [])
 
         def col(name: str, action: str = action) -> list[str | None]:
             return values[name].get(action, [])
@@ -373,14 +411,12 @@ def _join(got: Mapping[str, list[dict[str, str | None]]]) -> list[dict[str, str 
         row: dict[str, str | None] = {
             "action": action,
             "kind": "commitment" if action in commitments else "action",
-            "text": _first(col("text")),
             "owner": owner,
             "owed_to": f_text if f_text is not None else owed_name,
             "owner_name": owner_name,
             "owed_to_name": owed_name,
             "due": due_iso if due_iso is not None else due_text,
             "status": status,
-            "ref": _first(col("ref")),
             "meeting_date": _first(of(m_rows, "date")),
             "meeting": meeting,
             "meeting_title": _first(of(m_rows, "title")),
@@ -391,13 +427,7 @@ def _join(got: Mapping[str, list[dict[str, str | None]]]) -> list[dict[str, str 
             "body": _first(of(m_rows, "body")),
             "due_date": due_on,
             "state": status,
-            "start": _least(col("start"), number=True),
-            "end": _least(col("end"), number=True),
-            "page": _least(col("page"), number=True),
             "follow_ups": str(followed.get(action, 0)),
-            "last_follow_up": _first(of(from_rows, "last_d")),
-            "last_follow_up_meeting": _first(of(from_rows, "last_m")),
-            "confidence": _first(of(from_rows, "confidence")),
             "raised_status": _status_name(st_raised),
             "owner_lc": owner.lower() if owner is not None else None,
             # every name the owner filter matches on (kg.queries: the text as written
@@ -585,6 +615,7 @@ def due_soon(
 
 
 def _rows(store: Any, raw: list[dict[str, str | None]], today: str) -> list[dict[str, Any]]:
+    raw = _with_details(store, raw) if raw else []
     spans = [(str(r["action"]), int(str(r["start"]))) for r in raw if r.get("start") is not None]
     paragraphs: dict[str, int] = {}
     for i in range(0, len(spans), 200):
