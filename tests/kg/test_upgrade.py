@@ -14,6 +14,7 @@ from kg.build import BUILD_VERSION, source_key
 from kg.cli import main
 from kg.examples import example
 from kg.store import Store
+from kg.summaries import _summary_series, summary_graph_iri
 from kg.upgrade import outdated_count, outdated_documents, outdated_message, upgrade
 from tests.kg.conftest import SAMPLES
 
@@ -151,3 +152,21 @@ def test_upgrade_removes_the_server_paths_and_keeps_recognising_the_files(
         assert len(report.replaced) == 1 and not report.added
         assert len(store.documents()) == 4
         assert store.document_for_path(str((changed / name).resolve())) not in (None, before)
+
+
+def test_cli_upgrade_builds_missing_summary_graphs(old_data: Path) -> None:
+    """A store from before the per-series summaries: topics-shared-by-bodies reads them,
+    so a store that is only served must get them from the upgrade."""
+    query = example("topics-shared-by-bodies").query
+    with Store(old_data) as store:
+        before = list(store.query(query))
+        for series in _summary_series(store):  # as a govkg before the summaries left it
+            store.replace_graph(summary_graph_iri(series), [])
+        assert list(store.query(query)) == [] != before
+    up = CliRunner().invoke(main, ["--data", str(old_data), "upgrade"])
+    assert up.exit_code == 0, up.output
+    assert "built the summary graphs of" in up.output
+    with Store(old_data, read_only=True) as store:
+        assert list(store.query(query)) == before
+    again = CliRunner().invoke(main, ["--data", str(old_data), "upgrade"])
+    assert "summary graphs" not in again.output
