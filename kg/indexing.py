@@ -85,6 +85,8 @@ def recover(store: Store, ix: SearchIndex) -> list[str]:
     sync.affected |= all_entities(store)
     sync.affected |= {u.id for kind in ENTITY_KINDS for u in ix.units(kind=kind)}
     sync.commit()
+    # the replaced units' deletions would skew BM25's statistics until merged away
+    ix.purge_deletions()
     return shas
 
 
