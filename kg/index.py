@@ -1321,35 +1321,30 @@ def _merge_field(
 
     def flush(btext: bytes, holders: list[int]) -> None:
         nonlocal started_field
-        started = False
+        add = None
         for i in holders:
             remap = remaps[i]
             m = readers[i]._terms.matcher(fieldname, btext, fmt)
             while m.is_active():
-                if m._ids is None:
-                    m._read_ids()
-                if m._weights is None:
-                    m._read_weights()
-                if m._values is None:
-                    m._read_values()
-                ids, weights, values = m._ids, m._weights, m._values
-                for j in range(len(ids)):
-                    if isinstance(remap, int):
-                        new = remap + ids[j]
-                    else:
-                        new = remap[ids[j]]
-                        if new < 0:
-                            continue
-                    if not started:
+                m._read_ids()
+                m._read_weights()
+                m._read_values()
+                if isinstance(remap, int):
+                    news = [remap + d for d in m._ids]
+                else:
+                    news = [remap[d] for d in m._ids]
+                for new, weight, value in zip(news, m._weights, m._values, strict=True):
+                    if new < 0:
+                        continue  # deleted
+                    if add is None:  # the term's first live posting
                         if not started_field:
                             fw.start_field(fieldname, fieldobj)
                             started_field = True
                         fw.start_term(btext)
-                        started = True
-                    value = values[j]
-                    fw.add(new, weights[j], b"" if value is None else value, lengths[new])
+                        add = fw._postwriter.add_posting
+                    add(new, weight, value or b"", lengths[new])
                 m._next_block()
-        if started:
+        if add is not None:
             fw.finish_term()
 
     for btext, i in heapq.merge(*lexicons):
