@@ -108,7 +108,13 @@ def machine() -> dict[str, Any]:
 
 
 def _tree_rss(pid: int) -> tuple[int, int]:
-    """(sum, largest) RSS in KB of `pid` and every process below it."""
+    """(sum of PSS, largest RSS) in KB over `pid` and every process below it.
+
+    PSS (proportional set size, /proc/PID/smaps_rollup) counts a page shared by k
+    processes as 1/k in each, so the sum is the memory the ingest really holds: forked
+    index processes share most of their parent's pages, and a sum of RSS counted those
+    once per process (2,846 MB at 10,000 meetings, an over-count). Where smaps_rollup
+    cannot be read (another user's process, an old kernel) RSS stands in."""
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
@@ -128,10 +134,21 @@ def _tree_rss(pid: int) -> tuple[int, int]:
         if p in seen:
             continue
         seen.add(p)
-        total += rss.get(p, 0)
+        total += _pss(p, rss.get(p, 0))
         largest = max(largest, rss.get(p, 0))
         todo.extend(children.get(p, []))
     return total, largest
+
+
+def _pss(pid: int, rss: int) -> int:
+    """A process's PSS in KB (its RSS if smaps_rollup cannot be read)."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return rss
 
 
 def run_ingest(paths: list[Path], data: Path, jobs: int | None) -> dict[str, Any]:
@@ -362,9 +379,9 @@ def table(r: dict[str, Any]) -> str:
         )
         rows.append(
             (
-                "ingest peak RSS",
-                f"{ing.get('peak_rss_mb')} MB all processes "
-                f"(largest {ing.get('peak_rss_largest_mb')} MB)",
+                "ingest peak memory (PSS summed)",
+                f"{ing.get('peak_rss_mb')} MB PSS over all processes "
+                f"(largest RSS {ing.get('peak_rss_largest_mb')} MB)",
                 _ok("peak_rss_mb", ing.get("peak_rss_mb")),
             )
         )
