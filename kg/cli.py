@@ -945,8 +945,14 @@ def serve(
         if response.status_code >= 400:
             raise click.ClickException(f"GET {get_path}: {response.status}")
         return
+    import logging
+
     from web.data import prewarm
     from web.server import serve as waitress_serve  # with the security headers on its errors
+
+    # the server's own notes (warm-up done, waitress's queue depth) on stderr
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    logging.getLogger("web.data").setLevel(logging.INFO)
     from web.server import serve_workers
 
     where = f"{data} and {url}" if url else str(data)
