@@ -55,6 +55,7 @@ from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import IndexWriter as _WhooshWriter
 
+import kg.whoosh_threads  # noqa: F401  (Whoosh's mapped files read safely from several threads)
 from kg import querylang as ql
 from kg.postings import BulkScorer, doc_ids
 
