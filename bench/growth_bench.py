@@ -407,22 +407,28 @@ def rows_of(results: list[dict[str, Any]], text_search: set[str]) -> list[tuple[
     add("identity CPU ms per meeting", lambda r: _per_meeting(r, "identity_cpu_s"))
     add("linking CPU ms per meeting", lambda r: _per_meeting(r, "linking_cpu_s"))
     add("actions linked", lambda r: r["actions"])
-    add("node labels ms", lambda r: r["networks"]["labels_ms"])
+    if not any("networks" in r for r in results):  # --derive-only
+        add("load average after", lambda r: r.get("load_after", [None])[0])
+        return rows
+    add("node labels ms", lambda r: r.get("networks", {}).get("labels_ms"))
     for kind in networks.KINDS:
         add(f"network {kind} ms (build)", lambda r, k=kind: _net(r, k))
-        add(f"network {kind} CPU ms", lambda r, k=kind: r["networks"][k].get("cpu_ms"))
+        add(
+            f"network {kind} CPU ms",
+            lambda r, k=kind: r.get("networks", {}).get(k, {}).get("cpu_ms"),
+        )
     if any("sparql" in r for r in results):
         names = sorted({q for r in results for q in r.get("sparql", {})})
         for q in names:
             label = f"query {q} p95 ms" + (" (text:search, no index)" if q in text_search else "")
             add(label, lambda r, q=q: _p95(r, q))
-    add("load average after", lambda r: r["load_after"][0])
+    add("load average after", lambda r: r.get("load_after", [None])[0])
     return rows
 
 
-def _net(r: dict[str, Any], kind: str) -> str:
-    n = r["networks"][kind]
-    return f"{n['total_ms']:.0f} ({n['build_ms']:.0f})"
+def _net(r: dict[str, Any], kind: str) -> str | None:
+    n = r.get("networks", {}).get(kind)
+    return f"{n['total_ms']:.0f} ({n['build_ms']:.0f})" if n else None
 
 
 def _p95(r: dict[str, Any], q: str) -> Any:
@@ -518,7 +524,7 @@ def main(argv: list[str] | None = None) -> int:
         saved = [json.loads(Path(p).read_text()) for p in args.table]
         merged = {"machine": saved[0]["machine"], "sizes": []}
         for one in saved:
-            merged["sizes"] += [r for r in one["sizes"] if "networks" in r]
+            merged["sizes"] += [r for r in one["sizes"] if "derive_s" in r]
             merged.setdefault("verify", one.get("verify"))
         merged["sizes"].sort(key=lambda r: r["meetings"])
         return report(merged, args.jobs)
