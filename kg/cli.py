@@ -1470,11 +1470,11 @@ def upgrade(ctx: click.Context) -> None:
 
         built = refresh_summaries(store, ())
     took = time.perf_counter() - started
-    if built.series:
-        click.echo(f"built the summary graphs of {len(built.series)} series")
     if count:
         click.echo(
             f"upgraded {count} document graphs to build version {BUILD_VERSION} in {took:.1f} s"
         )
     else:
         click.echo(f"every document graph is at build version {BUILD_VERSION}: nothing to do")
+    if built.series:
+        click.echo(f"built the summary graphs of {len(built.series)} series")
