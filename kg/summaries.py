@@ -39,7 +39,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from kg import iris, queries
+from kg import iris
 from kg.ledger import _series_key
 from kg.namespace import GKG, RDF
 
@@ -103,8 +103,9 @@ def _node(series: str, kind: str, *parts: str) -> ox.NamedNode:
 
 
 def _rows(store: Any, sparql: str) -> list[ox.QuerySolution]:
-    result = store.store.query(sparql, prefixes=queries.PREFIXES)
-    return list(result)
+    # Store.query, not the pyoxigraph store beneath: a RemoteStore (a SPARQL server as
+    # the store) has no local one; both add kg.queries' prefixes
+    return list(store.query(sparql))
 
 
 def _value(term: Any) -> str | None:
