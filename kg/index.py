@@ -36,6 +36,7 @@ import heapq
 import json
 import os
 import threading
+import time
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -602,6 +603,9 @@ class SearchIndex:
             raise SearchIndexError(f"{self.path}: cannot open the search index ({exc})") from exc
         self._lock = threading.Lock()
         self._searcher: Any = None
+        self._retired: list[tuple[float, Any]] = []
+        """Searchers replaced by a newer generation, with when: closed RETIRE_AFTER
+        seconds later, not at once (a search in another thread may still read them)."""
         self._cache: dict[Any, Any] = {}
         """Things derived from the current searcher (facet tables, filter sets, dates);
         emptied whenever a new searcher is opened (a new index generation)."""
@@ -614,6 +618,9 @@ class SearchIndex:
 
     # -- lifecycle ----------------------------------------------------------------
     def close(self) -> None:
+        for _, old in self._retired:
+            old.close()
+        self._retired = []
         if self._searcher is not None:
             self._searcher.close()
             self._searcher = None
@@ -716,10 +723,15 @@ class SearchIndex:
                 self._cache = {}
             elif not self._searcher.up_to_date():
                 # a new searcher, not Searcher.refresh(): whoosh 2.7.5's reader reuse
-                # fails when the old reader was a single segment's
-                self._searcher.close()
+                # fails when the old reader was a single segment's. The old one is not
+                # closed yet: a search in another thread may be reading it (closing it
+                # here gave that search ReaderClosed, a 500, while an ingest committed)
+                now = time.monotonic()
+                self._retired.append((now, self._searcher))
                 self._searcher = self._ix.searcher(weighting=_KindWeighting())
                 self._cache = {}
+                while self._retired and now - self._retired[0][0] > RETIRE_AFTER:
+                    self._retired.pop(0)[1].close()
             return self._searcher
 
     def analyze(self, text: str) -> list[str]:
@@ -1197,6 +1209,9 @@ class _WriterContext:
         else:
             self._w.cancel()
 
+
+RETIRE_AFTER = 120.0
+"""Seconds a replaced searcher stays open for the searches still reading it."""
 
 MERGE_FACTOR = 16
 """Segments of one size tier that are merged into one (see `_tiered_merge`). 16, not 8:
