@@ -32,6 +32,7 @@ How a search stays fast (Whoosh is pure Python; every posting walked costs):
 from __future__ import annotations
 
 import calendar
+import functools
 import heapq
 import json
 import os
@@ -40,12 +41,13 @@ import time
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from html import escape
 from itertools import chain
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from whoosh import highlight, index, query, scoring
 from whoosh.analysis import STOP_WORDS, RegexTokenizer, StemmingAnalyzer
@@ -59,6 +61,8 @@ from whoosh.writing import IndexWriter as _WhooshWriter
 import kg.whoosh_threads  # noqa: F401  (Whoosh's mapped files read safely from several threads)
 from kg import querylang as ql
 from kg.postings import BulkScorer, doc_ids
+
+T = TypeVar("T")
 
 __all__ = [
     "ENTITY_KINDS",
@@ -138,6 +142,17 @@ _cache_missing_lengths()
 
 _FACET_LOCK = threading.RLock()
 """Serialises SearchIndex._facet_table (see there)."""
+
+
+def _pin(fn: Callable[..., T]) -> Callable[..., T]:
+    """A SearchIndex method that reads one index generation throughout (`_pinned`)."""
+
+    @functools.wraps(fn)
+    def call(self: SearchIndex, *args: Any, **kwargs: Any) -> T:
+        with self._pinned():
+            return fn(self, *args, **kwargs)
+
+    return call
 
 
 class SearchIndexError(Exception):
@@ -606,7 +621,9 @@ class SearchIndex:
         self._retired: list[tuple[float, Any]] = []
         """Searchers replaced by a newer generation, with when: closed RETIRE_AFTER
         seconds later, not at once (a search in another thread may still read them)."""
-        self._cache: dict[Any, Any] = {}
+        self._gen_cache: dict[Any, Any] = {}
+        self._pins = threading.local()
+        """A search in progress in this thread: (searcher, cache) it keeps to the end."""
         """Things derived from the current searcher (facet tables, filter sets, dates);
         emptied whenever a new searcher is opened (a new index generation)."""
         self.schema: Schema = self._ix.schema
@@ -715,24 +732,65 @@ class SearchIndex:
         self._write_meta()
 
     # -- reading ------------------------------------------------------------------------
-    def searcher(self) -> Any:
-        """The shared searcher, refreshed if a writer committed since it was opened."""
+    @property
+    def _cache(self) -> dict[Any, Any]:
+        """Things derived from the current searcher (facet tables, filter sets, dates);
+        a new one per index generation. Within a pinned search, that search's own."""
+        pinned = getattr(self._pins, "view", None)
+        return pinned[1] if pinned is not None else self._gen_cache
+
+    @_cache.setter
+    def _cache(self, value: dict[Any, Any]) -> None:
+        pinned = getattr(self._pins, "view", None)
+        if pinned is not None:
+            pinned[1].clear()
+            pinned[1].update(value)
+        else:
+            self._gen_cache = value
+
+    @contextmanager
+    def _pinned(self) -> Iterator[Any]:
+        """One searcher and its cache for a whole search in this thread: a commit in
+        between (an ingest) must not give half of it the next generation's document
+        numbers (an IndexError or another unit's text, seen under an ingest)."""
+        if getattr(self._pins, "view", None) is not None:
+            yield self._pins.view[0]
+            return
         with self._lock:
-            if self._searcher is None:
-                self._searcher = self._ix.searcher(weighting=_KindWeighting())
-                self._cache = {}
-            elif not self._searcher.up_to_date():
-                # a new searcher, not Searcher.refresh(): whoosh 2.7.5's reader reuse
-                # fails when the old reader was a single segment's. The old one is not
-                # closed yet: a search in another thread may be reading it (closing it
-                # here gave that search ReaderClosed, a 500, while an ingest committed)
-                now = time.monotonic()
-                self._retired.append((now, self._searcher))
-                self._searcher = self._ix.searcher(weighting=_KindWeighting())
-                self._cache = {}
-                while self._retired and now - self._retired[0][0] > RETIRE_AFTER:
-                    self._retired.pop(0)[1].close()
-            return self._searcher
+            s = self._current()
+            view = (s, self._gen_cache)
+        self._pins.view = view
+        try:
+            yield s
+        finally:
+            self._pins.view = None
+
+    def searcher(self) -> Any:
+        """The shared searcher, refreshed if a writer committed since it was opened
+        (within a pinned search, that search's)."""
+        pinned = getattr(self._pins, "view", None)
+        if pinned is not None:
+            return pinned[0]
+        with self._lock:
+            return self._current()
+
+    def _current(self) -> Any:
+        """The shared searcher of the newest generation (call with self._lock held)."""
+        if self._searcher is None:
+            self._searcher = self._ix.searcher(weighting=_KindWeighting())
+            self._gen_cache = {}
+        elif not self._searcher.up_to_date():
+            # a new searcher, not Searcher.refresh(): whoosh 2.7.5's reader reuse
+            # fails when the old reader was a single segment's. The old one is not
+            # closed yet: a search in another thread may be reading it (closing it
+            # here gave that search ReaderClosed, a 500, while an ingest committed)
+            now = time.monotonic()
+            self._retired.append((now, self._searcher))
+            self._searcher = self._ix.searcher(weighting=_KindWeighting())
+            self._gen_cache = {}
+            while self._retired and now - self._retired[0][0] > RETIRE_AFTER:
+                self._retired.pop(0)[1].close()
+        return self._searcher
 
     def analyze(self, text: str) -> list[str]:
         """The index terms of a text (lowercased, stop words gone, stemmed)."""
@@ -795,6 +853,7 @@ class SearchIndex:
         d = self.searcher().document(id=unit_id)
         return _from_stored(d) if d else None
 
+    @_pin
     def search(
         self,
         node: ql.Node | None,
@@ -1080,6 +1139,7 @@ class SearchIndex:
             table = self._cache[key] = [tuple(x) for x in lists]
             return table
 
+    @_pin
     def warm(self) -> None:
         """Compute what the first searches of an index generation would otherwise pay
         for (a second or more each at 10,000 meetings): kind weights and field lengths
