@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
@@ -64,6 +65,26 @@ EXPORT_FORMATS: dict[str, ox.RdfFormat] = {
     "jsonld": ox.RdfFormat.JSON_LD,
 }
 """Formats `export` writes. Turtle and N-Triples hold the union graph (no graph names)."""
+
+
+READ_ONLY_TRIES = 10
+"""Attempts to open a store read-only while a writer compacts it (see `_open_read_only`)."""
+
+
+def _open_read_only(db: Path) -> ox.Store:
+    """`ox.Store.read_only`, tried again when a writer's compaction deleted a table file
+    between our reading of the file list and opening it (RocksDB then reports
+    "Corruption ... No such file or directory"): the next attempt reads the new list.
+    Seen as a 503 from a SPARQL worker opening the store while `govkg ingest` wrote."""
+    for attempt in range(READ_ONLY_TRIES):
+        try:
+            return ox.Store.read_only(str(db))
+        except (OSError, RuntimeError) as exc:
+            vanished = "No such file or directory" in str(exc)
+            if not vanished or attempt == READ_ONLY_TRIES - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    raise AssertionError("unreachable")
 
 
 class StoreError(Exception):
@@ -139,7 +160,7 @@ class Store:
                         f"{self.path}: no govkg data here; run `govkg ingest PATH` first "
                         "or point --data at a data directory"
                     )
-                self._store: ox.Store | None = ox.Store.read_only(str(db))
+                self._store: ox.Store | None = _open_read_only(db)
             else:
                 db.mkdir(parents=True, exist_ok=True)
                 self._store = ox.Store(str(db))
