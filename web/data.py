@@ -79,9 +79,27 @@ def memo(key: Hashable, compute: Callable[[], T]) -> T:
     on a cold page). If the computing thread fails, a waiting one computes it itself.
     """
     entry = _open()
-    cache: OrderedDict[Hashable, Any] = entry["memo"]
-    lock: threading.Lock = entry["memo_lock"]
-    pending: dict[Hashable, threading.Event] = entry["memo_pending"]
+
+    def trim(cache: OrderedDict[Hashable, Any]) -> None:
+        while len(cache) > MEMO_SIZE:
+            cache.popitem(last=False)
+
+    return single_flight(
+        entry["memo"], entry["memo_pending"], entry["memo_lock"], key, compute, trim
+    )
+
+
+def single_flight(
+    cache: OrderedDict[Hashable, Any],
+    pending: dict[Hashable, threading.Event],
+    lock: threading.Lock,
+    key: Hashable,
+    compute: Callable[[], T],
+    trim: Callable[[OrderedDict[Hashable, Any]], None] | None = None,
+) -> T:
+    """`cache[key]`, computed by one thread while others asking for it wait (`memo`'s
+    and the tracker's way). If the computing thread fails, a waiting one computes it
+    itself. `trim(cache)` runs under `lock` after a value is stored (a size bound)."""
     while True:
         with lock:
             if key in cache:
@@ -97,8 +115,8 @@ def memo(key: Hashable, compute: Callable[[], T]) -> T:
         with lock:
             cache[key] = value
             cache.move_to_end(key)
-            while len(cache) > MEMO_SIZE:
-                cache.popitem(last=False)
+            if trim is not None:
+                trim(cache)
         return value
     finally:
         with lock:

@@ -197,31 +197,16 @@ def _once(store: Any, key: Hashable, compute: Callable[[], T]) -> T:
     Single flight: while one thread computes a key, others asking for it wait for its
     result (twenty visitors arriving at a cold tracker, or a visitor and the warm-up,
     run the whole-store query once); if it fails, a waiting thread tries itself."""
+    from web.data import single_flight
+
     cache = _store_cache(store)
-    values: OrderedDict[Hashable, Any] = cache["values"]
-    pending: dict[Hashable, threading.Event] = cache["pending"]
-    while True:
-        with _cache_lock:
-            if key in values:
-                values.move_to_end(key)
-                return values[key]  # type: ignore[no-any-return]
-            running = pending.get(key)
-            if running is None:
-                done = pending[key] = threading.Event()
-                break
-        running.wait()
-    try:
-        value = compute()
-        with _cache_lock:
-            values[key] = value
-            filtered = [k for k in values if isinstance(k, tuple) and k[0] == "filtered"]
-            for old in filtered[: max(0, len(filtered) - _CACHE_SIZE)]:
-                del values[old]
-        return value
-    finally:
-        with _cache_lock:
-            pending.pop(key, None)
-        done.set()
+
+    def trim(values: OrderedDict[Hashable, Any]) -> None:
+        filtered = [k for k in values if isinstance(k, tuple) and k[0] == "filtered"]
+        for old in filtered[: max(0, len(filtered) - _CACHE_SIZE)]:
+            del values[old]
+
+    return single_flight(cache["values"], cache["pending"], _cache_lock, key, compute, trim)
 
 
 _NEXT_MEETING = re.compile(r"^(?:by |at |to |before )?(?:the )?next meeting$", re.IGNORECASE)
