@@ -262,9 +262,20 @@ def _chunks(items: Iterable[str]) -> list[list[str]]:
     return [ordered[i : i + _CHUNK] for i in range(0, len(ordered), _CHUNK)]
 
 
-def _select(store: Any, where: str, head: str, only: Iterable[str] | None) -> list[dict[str, Any]]:
+def _select(
+    store: Any,
+    where: str,
+    head: str,
+    only: Iterable[str] | None,
+    cache: _RowCache | None = None,
+) -> list[dict[str, Any]]:
     """`SELECT head WHERE { GRAPH ?g { ?g a gkg:SourceDocument . where } }` over every
-    document graph, or (only) over those named, by VALUES: never a scan of the store."""
+    document graph, or (only) over those named, by VALUES: never a scan of the store.
+    With a `cache` (`_RowCache`), each document's rows come from it when it holds them
+    for the document's build version; the store is asked about the others only, and
+    what it says is kept for the next refresh. The rows are the same either way."""
+    if cache is not None:
+        return cache.select(store, where, head, only)
     if only is None:
         q = f"SELECT {head} WHERE {{ GRAPH ?g {{ ?g a gkg:SourceDocument . {where} }} }}"
         return list(store.select(q)[1])
@@ -278,6 +289,132 @@ def _select(store: Any, where: str, head: str, only: Iterable[str] | None) -> li
         )
         rows += store.select(f"SELECT {head} WHERE {{ {branches} }}")[1]
     return rows
+
+
+ROWS_FILE = "identity-rows.sqlite"
+"""In the data directory: what each document graph answered to this module's queries
+(`_RowCache`), so that an incremental refresh reads the documents of the groups it
+recomputes from here instead of asking the store again (at 10,000 meetings one new
+meeting of a body can touch ~700 documents through the people it names)."""
+
+
+class _RowCache:
+    """Each document's rows for each query of this module, kept in DATA/ROWS_FILE.
+
+    A document graph is a function of its bytes (its IRI is their sha256) and of the
+    build version (`govkg upgrade` rewrites a graph in place), so rows are kept by
+    (document IRI, query) with the graph's gkg:buildVersion, which is read from the
+    store for every document asked about: rows of another version are read again. A
+    document no longer stored is never asked about (the closure and the full pass
+    find documents in the store). A derived cache: deleting the file costs one slow
+    refresh. Only the writer (under DATA/lock) uses it."""
+
+    def __init__(self, path: Path) -> None:
+        import sqlite3
+
+        self.path = path
+        self.db = sqlite3.connect(str(path))
+        self.db.execute(
+            "CREATE TABLE IF NOT EXISTS rows (doc TEXT, query TEXT, version TEXT, data BLOB, "
+            "PRIMARY KEY (doc, query))"
+        )
+        self.versions: dict[str, str] = {}
+        """Document IRI -> its build version ("" when the graph records none), for the
+        documents asked about so far; a document not stored has no entry."""
+        self.complete = False
+        """`versions` holds every stored document (after a select over all)."""
+
+    def close(self) -> None:
+        self.db.commit()
+        self.db.close()
+
+    def forget_others(self) -> None:
+        """Drop the rows of documents no longer stored (after a select over all)."""
+        if self.complete:
+            kept = [(d,) for (d,) in self.db.execute("SELECT DISTINCT doc FROM rows")]
+            gone = [d for d in kept if d[0] not in self.versions]
+            self.db.executemany("DELETE FROM rows WHERE doc = ?", gone)
+
+    def _read_versions(self, store: Any, docs: list[str] | None) -> None:
+        query = (
+            "SELECT ?g ?v WHERE {{ {values} ?g a gkg:SourceDocument "
+            "OPTIONAL {{ ?g gkg:buildVersion ?v }} }}"
+        )
+        if docs is None:
+            if not self.complete:
+                self.versions = {
+                    r["g"]: r["v"] or "" for r in store.select(query.format(values=""))[1]
+                }
+                self.complete = True
+            return
+        if self.complete:
+            return
+        todo = [d for d in docs if d not in self.versions]
+        for i in range(0, len(todo), 300):
+            for r in store.select(query.format(values=_values("g", todo[i : i + 300])))[1]:
+                self.versions[r["g"]] = r["v"] or ""
+
+    def select(
+        self, store: Any, where: str, head: str, only: Iterable[str] | None
+    ) -> list[dict[str, Any]]:
+        import zlib
+
+        distinct = head.startswith("DISTINCT ")
+        names = [v[1:] for v in head.removeprefix("DISTINCT ").split()]
+        # the query as asked, with ?g (each row's document) in its head
+        wide = head if "g" in names else f"{head} ?g"
+        key = hashlib.sha1(f"{wide}\n{where}".encode()).hexdigest()[:16]
+        docs = None if only is None else sorted(set(only))
+        self._read_versions(store, docs)
+        per_doc: dict[str, list[dict[str, Any]]] = {}
+        if docs is not None:
+            for i in range(0, len(docs), 500):
+                chunk = docs[i : i + 500]
+                marks = ",".join("?" * len(chunk))
+                for doc, version, data in self.db.execute(
+                    f"SELECT doc, version, data FROM rows WHERE query = ? AND doc IN ({marks})",
+                    [key, *chunk],
+                ):
+                    if self.versions.get(doc) == version:
+                        per_doc[doc] = json.loads(zlib.decompress(data))
+        missing = None if docs is None else [d for d in docs if d not in per_doc]
+        fetched: list[dict[str, Any]] = []
+        if missing is None or missing:
+            fetched = _select(store, where, wide, missing)
+            grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
+            for r in fetched:
+                grouped[r["g"] or ""].append({k: v for k, v in r.items() if k != "g"})
+            keep = self.versions if missing is None else missing
+            self.db.executemany(
+                "INSERT OR REPLACE INTO rows VALUES (?, ?, ?, ?)",
+                [
+                    (
+                        d,
+                        key,
+                        self.versions[d],
+                        zlib.compress(json.dumps(grouped.get(d, [])).encode()),
+                    )
+                    for d in keep
+                    if d in self.versions
+                ],
+            )
+            for d, rows in grouped.items():
+                per_doc.setdefault(d, rows)
+        if docs is None:  # the whole store: the rows in the store's order, as without a cache
+            ordered = fetched
+        else:
+            ordered = [{**r, "g": d} for d in docs for r in per_doc.get(d, [])]
+        out: list[dict[str, Any]] = []
+        seen: set[tuple[Any, ...]] = set()
+        for r in ordered:
+            row = {n: r.get(n) for n in names}
+            if distinct:
+                t = tuple(row.values())
+                if t in seen:
+                    continue
+                seen.add(t)
+            out.append(row)
+        return out
 
 
 _DOC_WHERE = (
@@ -315,8 +452,10 @@ def _documents(rows: list[dict[str, Any]]) -> _Docs:
     return docs
 
 
-def _people(store: Any, docs: _Docs, only: Iterable[str] | None = None) -> dict[str, Node]:
-    rows = _select(store, "?p a foaf:Person ; foaf:name ?n", "?p ?n ?g", only)
+def _people(
+    store: Any, docs: _Docs, only: Iterable[str] | None = None, cache: _RowCache | None = None
+) -> dict[str, Node]:
+    rows = _select(store, "?p a foaf:Person ; foaf:name ?n", "?p ?n ?g", only, cache)
     nodes: dict[str, Node] = {}
     for r in rows:
         p, g = r["p"] or "", r["g"] or ""
@@ -336,6 +475,7 @@ def _people(store: Any, docs: _Docs, only: Iterable[str] | None = None) -> dict[
         "UNION { ?x gkg:owedTo ?p ; gkg:owedToText ?w }",
         "DISTINCT ?p ?w",
         only,
+        cache,
     )
     for r in rows:
         hit = nodes.get(r["p"] or "")
@@ -553,11 +693,11 @@ def compute(nodes: dict[str, Node], curation: Curation | None = None) -> Identit
 
 # -- organisations ----------------------------------------------------------------------
 def _org_links(
-    store: Any, docs: _Docs, only: Iterable[str] | None = None
+    store: Any, docs: _Docs, only: Iterable[str] | None = None, cache: _RowCache | None = None
 ) -> list[tuple[str, str, str, str]]:
     """(alias, canonical, rule, group) for organisations: one-word names in one group,
     and generic body words ("Council") standing for the group's body."""
-    rows = _select(store, "?o a org:Organization ; skos:prefLabel ?l", "?o ?l ?g", only)
+    rows = _select(store, "?o a org:Organization ; skos:prefLabel ?l", "?o ?l ?g", only, cache)
     base = f"{iris.base()}org/"
     # a body's abbreviation: the initials of its name ("Town Parish Council" -> "tpc")
     abbrev = {
@@ -607,7 +747,9 @@ def _org_links(
 
 
 # -- the derived graphs -------------------------------------------------------------------
-def _memberships(store: Any, only: Iterable[str] | None = None) -> list[dict[str, Any]]:
+def _memberships(
+    store: Any, only: Iterable[str] | None = None, cache: _RowCache | None = None
+) -> list[dict[str, Any]]:
     return _select(
         store,
         "?ms a org:Membership ; org:member ?p ; gkg:recordedAt ?m . "
@@ -615,6 +757,7 @@ def _memberships(store: Any, only: Iterable[str] | None = None) -> list[dict[str
         "OPTIONAL { ?m dcterms:date ?d }",
         "?ms ?p ?role ?org ?d ?g",
         only,
+        cache,
     )
 
 
@@ -708,10 +851,13 @@ class RefreshReport:
 
 
 def _load(
-    store: Any, curation: Curation | None, only: Iterable[str] | None = None
+    store: Any,
+    curation: Curation | None,
+    only: Iterable[str] | None = None,
+    cache: _RowCache | None = None,
 ) -> tuple[_Docs, Identity]:
-    docs = _documents(_select(store, _DOC_WHERE, "?g ?m ?d ?body ?path", only))
-    nodes = _people(store, docs, None if only is None else docs.meeting)
+    docs = _documents(_select(store, _DOC_WHERE, "?g ?m ?d ?body ?path", only, cache))
+    nodes = _people(store, docs, None if only is None else docs.meeting, cache)
     return docs, compute(nodes, curation)
 
 
@@ -758,7 +904,11 @@ def _save_series_table(store: Any, table: dict[str, dict[str, bool]]) -> None:
 
 
 def _component(
-    store: Any, seeds: Iterable[str], cur: Curation, table: dict[str, dict[str, bool]]
+    store: Any,
+    seeds: Iterable[str],
+    cur: Curation,
+    table: dict[str, dict[str, bool]],
+    cache: _RowCache | None = None,
 ) -> list[str]:
     """The documents whose identity graphs may change when the `seeds` documents were
     added: the closure of their groups (every document of a body; every document of a
@@ -786,7 +936,7 @@ def _component(
         if not batch:
             break
         done |= set(batch)
-        rows = _select(store, _DOC_WHERE, "?g ?body ?path", batch)
+        rows = _select(store, _DOC_WHERE, "?g ?m ?d ?body ?path", batch, cache)
         new_bodies = {r["body"] for r in rows if r["body"]} - bodies
         bodies |= new_bodies
         # the documents of those bodies: named in their minutes or inferred (the union)
@@ -802,7 +952,9 @@ def _component(
             if key and key not in series and (not r["body"] or not all(members.values())):
                 series.add(key)
                 todo |= set(members)
-        new_persons = _column(store, "", where="?p a foaf:Person", only=[r["g"] for r in rows])
+        new_persons = _column(
+            store, "", where="?p a foaf:Person", only=[r["g"] for r in rows], cache=cache
+        )
         new_persons -= persons
         extra = {x for p in new_persons for x in partners.get(p, ())} - persons - new_persons
         persons |= new_persons | extra
@@ -816,10 +968,15 @@ def _component(
 
 
 def _column(
-    store: Any, sparql: str, *, where: str = "", only: Iterable[str] | None = None
+    store: Any,
+    sparql: str,
+    *,
+    where: str = "",
+    only: Iterable[str] | None = None,
+    cache: _RowCache | None = None,
 ) -> set[str]:
     """The values of a query's one column (or of ?p in `where` over the `only` documents)."""
-    rows = _select(store, where, "DISTINCT ?p", only) if where else store.select(sparql)[1]
+    rows = _select(store, where, "DISTINCT ?p", only, cache) if where else store.select(sparql)[1]
     return {v for r in rows for v in r.values() if v}
 
 
@@ -849,10 +1006,21 @@ def refresh(
         seeds = sorted(set(documents or ()))
         if not seeds:
             return RefreshReport(0, 0, 0, 0, False, full=False, seconds=0.0)
-        only = _component(store, seeds, cur, table)
-    docs, ident = _load(store, cur, only)
-    org_links = _org_links(store, docs, only and list(docs.meeting))
-    graphs = _quads(ident, _memberships(store, only and list(docs.meeting)), org_links, docs)
+    cache = _open_row_cache(store)
+    try:
+        if table is not None:
+            only = _component(store, sorted(set(documents or ())), cur, table, cache)
+        docs, ident = _load(store, cur, only, cache)
+        org_links = _org_links(store, docs, only and list(docs.meeting), cache)
+        memberships = _memberships(store, only and list(docs.meeting), cache)
+        if full and cache is not None:
+            # what `_component` asks of each document, kept for the incremental refreshes
+            _column(store, "", where="?p a foaf:Person", only=None, cache=cache)
+            cache.forget_others()
+    finally:
+        if cache is not None:
+            cache.close()
+    graphs = _quads(ident, memberships, org_links, docs)
     # the groups whose graphs are replaced: every group of the documents read (and the
     # series and documents they were grouped by before their series named a body)
     groups = set(docs.group.values()) | {k for k in docs.series.values() if k} | set(docs.meeting)
@@ -889,9 +1057,24 @@ def refresh(
     )
 
 
+def _open_row_cache(store: Any) -> _RowCache | None:
+    """The row cache of a local store opened for writing (None for any other store)."""
+    from kg.store import Store
+
+    if not isinstance(store, Store) or store.read_only:
+        return None
+    try:
+        return _RowCache(Path(store.path) / ROWS_FILE)
+    except Exception:  # noqa: BLE001 - a cache: without it the store is asked
+        return None
+
+
 def _replace_graph(store: Any, graph: ox.NamedNode, quads: list[ox.Quad]) -> bool:
     """Make `graph` hold exactly `quads`, keeping the default graph the union of the
     named graphs, in ONE update; False (nothing written) when it holds them already."""
+    raw = getattr(store, "_store", None)
+    if not quads and isinstance(raw, ox.Store) and not raw.contains_named_graph(graph):
+        return False  # a key look-up, not a query: most groups asked about have no graph
     _, rows = store.select(f"SELECT ?s ?p ?o WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")
     if len(rows) == len(quads):
         stored = {(r["s"], r["p"], r["o"]) for r in rows}

@@ -205,13 +205,29 @@ def _quads(store: Any, series: str, meetings: list[ox.NamedNode]) -> tuple[list[
     return quads, len(pairs), len(by_owner)
 
 
-def _summary_series(store: Any) -> set[str]:
+def _summary_series(store: Any, among: Iterable[str] | None = None) -> set[str]:
+    """The series that have a summary graph: every one (a walk over the names of every
+    graph in the store, documents included), or those of `among` (a key look-up each)."""
     prefix = summary_graph_iri("").value
+    if among is not None:
+        return {k for k in among if store.store.contains_named_graph(summary_graph_iri(k))}
     return {
         g.value.removeprefix(prefix)
         for g in store.store.named_graphs()
         if isinstance(g, ox.NamedNode) and g.value.startswith(prefix)
     }
+
+
+def _any_summary(store: Any) -> bool:
+    """Whether the store holds a summary graph at all (each holds a node of one of these
+    types; the first one found answers)."""
+    prefix = summary_graph_iri("").value
+    rows = _rows(
+        store,
+        "SELECT ?g WHERE { VALUES ?t { gkg:TopicOnAgenda gkg:OwnerDeadlines } "
+        f'GRAPH ?g {{ ?s a ?t }} FILTER(STRSTARTS(STR(?g), "{prefix}")) }} LIMIT 1',
+    )
+    return bool(rows)
 
 
 def refresh(store: Any, series: Iterable[str] | None = None) -> SummaryReport:
@@ -220,13 +236,17 @@ def refresh(store: Any, series: Iterable[str] | None = None) -> SummaryReport:
     A store with no summary graph yet (written by an older govkg) gets every series'.
 
     Each graph is replaced in one update (kg.store.Store.replace_graph), so the default
-    graph stays the union of all graphs.
+    graph stays the union of all graphs. The cost is the series', not the store's: with
+    `series` given, no question walks every graph of the store.
     """
     started = time.perf_counter()
     report = SummaryReport()
-    existing = _summary_series(store)
-    # a store written before the summaries existed has none: count every series once
-    wanted = None if series is None or not existing else set(series)
+    wanted = None if series is None else set(series)
+    # the existing graphs among those asked for; a store written before the summaries
+    # existed has none at all: count every series once
+    existing = _summary_series(store, wanted)
+    if wanted is not None and not existing and not _any_summary(store):
+        wanted = None  # and `existing`, empty, is every one there is
     groups = _series_meetings(store, wanted)
     for key in sorted(groups):
         quads, topics, owners = _quads(store, key, groups[key])
