@@ -431,18 +431,64 @@ class Store:
         graph's triples that no other graph holds leave the default graph, the new
         ones join it. A derived graph is "another graph" for a document replaced
         later. Must not name a document graph. Returns the number of quads written.
+
+        Only the difference is written: the triples that leave the graph and those
+        that join it (a series' ledger graph gains a few follow-ups when one meeting is
+        added; rewriting it whole cost in proportion to the series). A graph with
+        blank nodes is rewritten whole (a blank node cannot be named in an update). A
+        literal the store keeps in its canonical form ("0.60" as "0.6") counts as
+        changed: it is deleted and written again, to the same effect.
         """
         if graph.value.startswith(iris.document_iri("").value):
             raise ValueError(f"{graph} is a document graph; use replace_document")
         triples = _triples(quads, graph, "the graph")
-        update = _drop_graph(graph) + (_insert(graph, triples) if triples else "")
+        update = self._graph_difference(graph, triples)
+        if update is None:
+            update = _drop_graph(graph) + (_insert(graph, triples) if triples else "")
         try:
-            self._update(update)
+            if update:
+                self._update(update)
         except (SyntaxError, OSError) as exc:
             raise StoreError(
                 f"{graph}: cannot store the graph (nothing written: {_one_line(exc)})"
             ) from exc
         return len(triples)
+
+    def _graph_difference(self, graph: ox.NamedNode, triples: list[str]) -> str | None:
+        """The update that turns `graph` into `triples` by what differs ("" when nothing
+        does), or None to rewrite it whole (blank nodes; a store other than Oxigraph's)."""
+        if not isinstance(self._store, ox.Store):
+            return None
+        stored = list(self._store.quads_for_pattern(None, None, None, graph))
+        if any(isinstance(t, ox.BlankNode) for q in stored for t in (q.subject, q.object)) or any(
+            "_:" in t for t in triples
+        ):
+            return None
+        old = {f"{q.subject} {q.predicate} {q.object} .\n": q for q in stored}
+        new = set(triples)
+        gone = sorted(set(old) - new)
+        added = sorted(new - set(old))
+        parts = []
+        if gone:
+            # a triple leaves the default graph (the union) when no other graph holds it
+            alone = [
+                t
+                for t in gone
+                if not any(
+                    isinstance(o.graph_name, ox.NamedNode) and o.graph_name != graph
+                    for o in self._store.quads_for_pattern(
+                        old[t].subject, old[t].predicate, old[t].object
+                    )
+                )
+            ]
+            parts.append(
+                f"DELETE DATA {{ GRAPH {graph} {{\n{''.join(gone)}}}\n{''.join(alone)}}} ;\n"
+            )
+        if added:
+            parts.append(_insert(graph, added))
+        elif gone and not new:
+            parts.append(f"DROP SILENT GRAPH {graph} ;\n")  # emptied: no graph by that name
+        return "".join(parts)
 
     def _update(self, sparql: str) -> None:
         """Run one SPARQL UPDATE request (one transaction)."""
