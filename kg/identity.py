@@ -1073,9 +1073,15 @@ def _replace_graph(store: Any, graph: ox.NamedNode, quads: list[ox.Quad]) -> boo
     """Make `graph` hold exactly `quads`, keeping the default graph the union of the
     named graphs, in ONE update; False (nothing written) when it holds them already."""
     raw = getattr(store, "_store", None)
-    if not quads and isinstance(raw, ox.Store) and not raw.contains_named_graph(graph):
-        return False  # a key look-up, not a query: most groups asked about have no graph
-    _, rows = store.select(f"SELECT ?s ?p ?o WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")
+    if isinstance(raw, ox.Store):  # read natively, not by a query
+        if not quads and not raw.contains_named_graph(graph):
+            return False  # most groups asked about have no graph
+        rows = [
+            {"s": term_value(q.subject), "p": term_value(q.predicate), "o": term_value(q.object)}
+            for q in raw.quads_for_pattern(None, None, None, graph)
+        ]
+    else:
+        _, rows = store.select(f"SELECT ?s ?p ?o WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")
     if len(rows) == len(quads):
         stored = {(r["s"], r["p"], r["o"]) for r in rows}
         if stored == {

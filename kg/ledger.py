@@ -326,12 +326,15 @@ def _in_chunks(
     return rows
 
 
-def _load(store, series: Iterable[str] | None = None) -> dict[str, _Meeting]:  # type: ignore[no-untyped-def]
+def _load(store, series: Iterable[str] | None = None, cache=None) -> dict[str, _Meeting]:  # type: ignore[no-untyped-def]
     """The dated meetings of `series` (None: every series) with their paragraphs and
     actions, by meeting IRI. A series named by its body is read from its meetings
     (``VALUES ?body``), their paragraphs from their document graphs (``VALUES ?g``) and
     their actions by meeting (``VALUES ?m``): the cost is the series', not the store's.
-    Only a series named after its files (no body) asks for the meetings with no body."""
+    Only a series named after its files (no body) asks for the meetings with no body.
+    With a `cache` (kg.identity's row cache), a document's paragraphs read by an earlier
+    pass come from it (a document graph never changes under its IRI but by `govkg
+    upgrade`, which the cache tells by the build version)."""
     meetings: dict[str, _Meeting] = {}
     if series is None:
         rows = _select(store, _MEETING_HEAD + _MEETING_WHERE)
@@ -362,6 +365,9 @@ def _load(store, series: Iterable[str] | None = None) -> dict[str, _Meeting]:  #
         # visit every graph of the store
         para_rows = []
         ordered = sorted(docs)
+        if cache is not None:  # each document's paragraphs as read before (kg.identity)
+            para_rows = cache.select(store, _PARA_WHERE, "?p ?text ?title ?o", ordered)
+            ordered = []
         for i in range(0, len(ordered), 100):
             branches = " UNION ".join(
                 f"{{ GRAPH <{g}> {{ {_PARA_WHERE} }} }}" for g in ordered[i : i + 100]
@@ -770,8 +776,15 @@ def link_store(store, series: Iterable[str] | None = None) -> LinkReport:  # typ
     wanted = set(series) if series is not None else None
     groups: dict[str, list[_Meeting]] = defaultdict(list)
     decisions = _decisions(store)
-    for meeting in _load(store, wanted).values():
-        groups[meeting.series].append(meeting)
+    from kg.identity import _open_row_cache
+
+    cache = _open_row_cache(store) if wanted is not None else None
+    try:
+        for meeting in _load(store, wanted, cache).values():
+            groups[meeting.series].append(meeting)
+    finally:
+        if cache is not None:
+            cache.close()
     for key in sorted(groups):
         links: list[Link] = []
         _link_series(groups[key], links)
