@@ -140,6 +140,139 @@ def _cache_missing_lengths() -> None:
 _cache_missing_lengths()
 
 
+_NOT_MEMOISED = frozenset(["id", "content", "pairs"])
+"""Fields whose value is (nearly) unique per unit: not worth remembering."""
+MEMO_SIZE = 50_000
+"""Field values whose index terms one writer remembers (then starts again)."""
+
+
+def _memoise_field_terms() -> None:
+    """Make a Whoosh segment writer analyse a repeated field value once.
+
+    The units of one meeting repeat most of their field values (date, body, meeting,
+    document, the agenda item's title, speakers, roles, topics, places): whoosh 2.7's
+    `SegmentWriter.add_document` analysed each again for every unit (~40% of its
+    time). This is the same method with the terms of a (field, value) remembered per
+    writer: `field.index(value)` is a pure function of the value, so the postings,
+    lengths, stored fields and columns written are the same.
+    """
+    from whoosh.writing import SegmentWriter
+
+    if getattr(SegmentWriter, "_govkg_patched", False):
+        return
+
+    def add_document(self: Any, **fields: Any) -> None:
+        self._check_state()
+        perdocwriter = self.perdocwriter
+        schema = self.schema
+        docnum = self.docnum
+        add_post = self.pool.add
+        memo = self.__dict__.get("_govkg_terms")
+        if memo is None or len(memo) > MEMO_SIZE:
+            memo = self._govkg_terms = {}
+
+        docboost = self._doc_boost(fields)
+        fieldnames = sorted([name for name in fields if not name.startswith("_")])
+        self._check_fields(schema, fieldnames)
+
+        perdocwriter.start_doc(docnum)
+        try:
+            for fieldname in fieldnames:
+                value = fields.get(fieldname)
+                if value is None:
+                    continue
+                field_ = schema[fieldname]
+
+                length = 0
+                if field_.indexed:
+                    fieldboost = self._field_boost(fields, fieldname, docboost)
+                    if fieldname in _NOT_MEMOISED or isinstance(value, list | tuple):
+                        items = field_.index(value)
+                    else:
+                        key = (fieldname, value)
+                        items = memo.get(key)
+                        if items is None:
+                            items = memo[key] = tuple(field_.index(value))
+                    scorable = field_.scorable
+                    for tbytes, freq, weight, vbytes in items:
+                        weight *= fieldboost
+                        if scorable:
+                            length += freq
+                        add_post((fieldname, tbytes, docnum, weight, vbytes))
+
+                if field_.separate_spelling():
+                    spellfield = field_.spelling_fieldname(fieldname)
+                    for word in field_.spellable_words(value):
+                        add_post((spellfield, word.encode("utf-8"), 0, 1, vbytes))
+
+                vformat = field_.vector
+                if vformat:
+                    vitems = vformat.word_values(value, field_.analyzer, mode="index")
+                    vitems = sorted((text, weight, vb) for text, _, weight, vb in vitems)
+                    perdocwriter.add_vector_items(fieldname, field_, vitems)
+
+                customval = fields.get(f"_stored_{fieldname}", value)
+                sv = customval if field_.stored else None
+                perdocwriter.add_field(fieldname, field_, sv, length)
+
+                column = field_.column_type
+                if column and customval is not None:
+                    cv = field_.to_column_value(customval)
+                    perdocwriter.add_column_value(fieldname, column, cv)
+        except Exception:
+            perdocwriter.cancel_doc()
+            raise
+
+        perdocwriter.finish_doc()
+        self._added = True
+        self.docnum += 1
+
+    def _flush_segment(self: Any) -> None:
+        # Whoosh's own, but each posting's field length is read from a list decoded
+        # once per field, not looked up in the lengths column (a third of a flush)
+        self.perdocwriter.close()
+        pdr = _Lengths(self.per_document_reader()) if self.codec.length_stats else None
+        postings = self.pool.iter_postings()
+        self.fieldwriter.add_postings(self.schema, pdr, postings)
+        self.fieldwriter.close()
+        if pdr:
+            pdr.close()
+
+    # Whoosh's own methods, kept for the tests that compare what both write
+    SegmentWriter._govkg_whoosh = (SegmentWriter.add_document, SegmentWriter._flush_segment)
+    SegmentWriter.add_document = add_document
+    SegmentWriter._flush_segment = _flush_segment
+    SegmentWriter._govkg_patched = True
+
+
+class _Lengths:
+    """A segment's per-document reader for `add_postings`: `doc_field_length` from
+    lists decoded once per field, giving what `W3PerDocReader.doc_field_length` gives
+    (None for a zero length byte, `default` when the field has no lengths)."""
+
+    def __init__(self, pdr: Any) -> None:
+        self._pdr = pdr
+        self._lists: dict[str, list[int | None] | None] = {}
+
+    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int | None:
+        try:
+            found = self._lists[fieldname]
+        except KeyError:
+            column = self._pdr._cached_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN)
+            found = self._lists[fieldname] = (
+                [_BYTE_LENGTH_0[b] for b in column] if column is not None else None
+            )
+        if found is None:
+            return default
+        return found[docnum]
+
+    def close(self) -> None:
+        self._pdr.close()
+
+
+_memoise_field_terms()
+
+
 _FACET_LOCK = threading.RLock()
 """Serialises SearchIndex._facet_table (see there)."""
 
@@ -278,18 +411,89 @@ def _analysed(analyzer: Any, value: str) -> list[tuple[list[str], float]]:
     """The index words of each part of a ``content`` value, with the part's weight.
 
     ``content`` and ``pairs`` index the same value one after the other: the words of
-    the last value are kept, so the text is analysed (stemmed) once, not twice."""
+    the last value are kept, so the text is analysed (stemmed) once, not twice. The
+    parts after the text (title, speakers, roles) repeat from unit to unit and are
+    remembered."""
     global _last_analysed
     if _last_analysed[0] != value:
-        parts = [
-            ([t.text for t in analyzer(part, mode="index")], weight)
-            for part, (_, weight) in zip(value.split(_PART), TEXT_FIELDS, strict=False)
-        ]
+        words = _fast_words(analyzer)
+        parts = []
+        for i, (part, (_, weight)) in enumerate(zip(value.split(_PART), TEXT_FIELDS, strict=False)):
+            if i == 0:
+                parts.append((words(part), weight))
+                continue
+            found = _PART_WORDS.get(part)
+            if found is None:
+                if len(_PART_WORDS) > MEMO_SIZE:
+                    _PART_WORDS.clear()
+                found = _PART_WORDS[part] = words(part)
+            parts.append((found, weight))
         _last_analysed = (value, parts)
     return _last_analysed[1]
 
 
 _last_analysed: tuple[str, list[tuple[list[str], float]]] = ("\0", [])
+_PART_WORDS: dict[str, list[str]] = {}
+"""Words of the title, speakers and roles parts of ``content`` values (`_analysed`)."""
+_FAST: dict[int, tuple[Any, Callable[[str], list[str]]]] = {}
+_STEMS: dict[Any, dict[str, str]] = {}
+"""Per stemming function: word -> stem, for the life of the process (Whoosh's own cache
+lives in the analyzer, which each writer unpickles afresh from the index)."""
+
+
+def _fast_words(analyzer: Any) -> Callable[[str], list[str]]:
+    """``[t.text for t in analyzer(text, mode="index")]`` as one function.
+
+    For the text analyzer of the schema (a regex tokenizer, lowercase, stop words,
+    stemming: Whoosh's StemmingAnalyzer) the same words are found without Whoosh's
+    chain of token generators, with a process-wide stem cache; any other analyzer is
+    run as it is."""
+    from whoosh.analysis.filters import StopFilter
+    from whoosh.analysis.morph import StemFilter
+
+    found = _FAST.get(id(analyzer))
+    if found is not None and found[0] is analyzer:
+        return found[1]
+    items = getattr(analyzer, "items", None)
+
+    def slow(text: str) -> list[str]:
+        return [t.text for t in analyzer(text, mode="index")]
+
+    words = slow
+    if (
+        items is not None
+        and len(items) == 4
+        and type(items[0]) is RegexTokenizer
+        and not items[0].gaps
+        and type(items[1]) is LowercaseFilter
+        and type(items[2]) is StopFilter
+        and type(items[3]) is StemFilter
+        and not items[3].lang
+    ):
+        finditer = items[0].expression.finditer
+        stops, least, most = items[2].stops, items[2].min, items[2].max
+        ignore, stemfn = items[3].ignore, items[3].stemfn
+        stems = _STEMS.setdefault(stemfn, {})
+
+        def fast(text: str) -> list[str]:
+            out = []
+            for m in finditer(text):
+                w = m.group(0).lower()
+                if len(w) < least or (most is not None and len(w) > most) or w in stops:
+                    continue
+                if w not in ignore:
+                    stem = stems.get(w)
+                    if stem is None:
+                        if len(stems) > 4 * MEMO_SIZE:
+                            stems.clear()
+                        stem = stems[w] = stemfn(w)
+                    w = stem
+                out.append(w)
+            return out
+
+        words = fast
+    _FAST[id(analyzer)] = (analyzer, words)
+    return words
 
 
 class _WeightedParts(TEXT):
