@@ -91,6 +91,8 @@ class Client:
         self.prefix = parts.path.rstrip("/")
         self.timeout = timeout
         self.conn: http.client.HTTPConnection | None = None
+        self.cache_hits = 0
+        """Answers served from govkg's response cache (X-GovKG-Cache: hit)."""
 
     def get(self, path: str, accept: str = "text/html") -> tuple[int, bytes]:
         for attempt in (1, 2):
@@ -100,6 +102,7 @@ class Client:
                 self.conn.request("GET", self.prefix + path, headers={"Accept": accept})
                 response = self.conn.getresponse()
                 body = response.read()
+                self.cache_hits += response.getheader("X-GovKG-Cache") == "hit"
                 if response.will_close:
                     self.close()
                 return response.status, body
@@ -247,6 +250,7 @@ def run_load(
     results: dict[str, list[float]] = {k: [] for k in kinds}
     errors: dict[str, int] = {k: 0 for k in kinds}
     samples: list[str] = []
+    hits = [0]
     lock = threading.Lock()
     stop = threading.Event()
     start_gate = threading.Barrier(clients + 1 + (1 if explosive else 0))
@@ -283,6 +287,7 @@ def run_load(
         finally:
             client.close()
             with lock:
+                hits[0] += client.cache_hits
                 for k in kinds:
                     results[k] += mine[k]
                     errors[k] += bad[k]
@@ -326,6 +331,7 @@ def run_load(
         "errors": n_errors,
         "rps": round(len(everything) / elapsed, 1) if elapsed else 0.0,
         "error_samples": samples,
+        "cache_hits": hits[0],
         "kinds": {k: _summary(results[k], errors[k]) for k in kinds},
         "page": _summary(pages, sum(errors[k] for k in kinds if k in PAGE_KINDS)),
         "all": _summary(everything, n_errors),
@@ -392,7 +398,8 @@ def _small_data(workdir: Path) -> Path:
 def _print(title: str, result: dict) -> None:
     print(
         f"\n{title}: {result['clients']} clients, {result['seconds']} s, "
-        f"{result['requests']} requests ({result['rps']}/s), errors {result['errors']}"
+        f"{result['requests']} requests ({result['rps']}/s), errors {result['errors']}, "
+        f"from the response cache {result['cache_hits']}"
     )
     print(f"  {'kind':<10} {'n':>6} {'err':>4} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
     rows = list(result["kinds"].items()) + [("page", result["page"]), ("all", result["all"])]

@@ -450,7 +450,8 @@ def table(r: dict[str, Any]) -> str:
                     f"pages, {load_r.get('clients')} clients, {sv.get('workers', 1)} server "
                     f"processes, {when}",
                     f"p50 {p.get('p50_ms')} / p95 {p.get('p95_ms')} ms "
-                    f"({load_r.get('requests')} requests, {load_r.get('errors')} errors)",
+                    f"({load_r.get('requests')} requests, {load_r.get('errors')} errors, "
+                    f"{load_r.get('cache_hits', 0)} from the response cache)",
                     _ok("page_p95_ms", p.get("p95_ms")) if judged else "",
                 )
             )

@@ -17,6 +17,8 @@ DEFAULTS: dict[str, Any] = {
     "FEED_ITEMS": 50,
     # bytes of request body at most (413 beyond; web/security.py)
     "MAX_CONTENT_LENGTH": 2**20,
+    # keep whole responses to repeated GETs per store generation (web/responsecache.py)
+    "RESPONSE_CACHE": True,
 }
 
 
@@ -30,12 +32,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     data_dir = app.config["DATA"] or os.environ.get("GOVKG_DATA") or "govkg-data"
     app.config["DATA"] = str(Path(data_dir).resolve())
 
-    from web import data, errors, security
+    from web import data, errors, responsecache, security
     from web.views import register_views
 
     app.json.sort_keys = False  # type: ignore[attr-defined]  # keep each page's key order
     data.init_app(app)
     errors.init_app(app)
     security.init_app(app)
+    responsecache.init_app(app)
     register_views(app)
     return app

@@ -69,6 +69,12 @@ def index() -> Any:
     return _open()["index"]
 
 
+def responses() -> Any:
+    """The current store's cache of whole responses (web.responsecache): it goes with the
+    store when a new ingest reopens it."""
+    return _open()["responses"]
+
+
 def memo(key: Hashable, compute: Callable[[], T]) -> T:
     """`compute()`, remembered under `key` for as long as the current store is open.
 
@@ -152,6 +158,7 @@ def _open() -> dict[str, Any]:
         ):
             from kg.indexing import open_index
             from kg.store import open_store
+            from web.responsecache import ResponseCache
 
             # the store opened before is not closed here: requests in flight (other
             # threads) still read from it; it closes when the last of them drops it
@@ -163,6 +170,7 @@ def _open() -> dict[str, Any]:
                 "memo": OrderedDict(),
                 "memo_lock": threading.Lock(),
                 "memo_pending": {},
+                "responses": ResponseCache(),
             }
             _cache[key] = entry
             app = current_app._get_current_object()  # type: ignore[attr-defined]
