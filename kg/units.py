@@ -279,9 +279,13 @@ def entity_units(store: Store, entity_iris: Iterable[str]) -> list[Unit]:
         for row in rows:
             docs[str(row["e"])].add(str(row["g"]).rsplit("/", 1)[-1])
         _, rows = store.select(
+            # a UNION of the four properties: with VALUES ?p the store scanned (9x slower)
             f"""SELECT ?e ?p ?l WHERE {{ VALUES ?e {{ {values} }}
-              VALUES ?p {{ foaf:name skos:prefLabel skos:altLabel dcterms:title }}
-              ?e ?p ?l }} ORDER BY ?e ?p ?l"""
+              {{ ?e foaf:name ?l BIND(foaf:name AS ?p) }}
+              UNION {{ ?e skos:prefLabel ?l BIND(skos:prefLabel AS ?p) }}
+              UNION {{ ?e skos:altLabel ?l BIND(skos:altLabel AS ?p) }}
+              UNION {{ ?e dcterms:title ?l BIND(dcterms:title AS ?p) }}
+            }} ORDER BY ?e ?p ?l"""
         )
         labels: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
         for row in rows:
