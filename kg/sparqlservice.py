@@ -477,9 +477,6 @@ def _serialize_triples(fmt: str, triples: list[ox.Triple], prefixes: dict[str, s
 
 # -- the worker process -----------------------------------------------------------------
 
-CHECK_EVERY = 1.0
-"""A worker looks for a changed data directory at most this often (seconds)."""
-
 
 def _stamp(data: Path) -> float:
     """When the store or index last changed (their directories' mtimes), as web.data."""
@@ -518,15 +515,13 @@ class _Evaluator:
         self.prefixes = dict(queries.PREFIXES)
         self.store: Any = None
         self.stamp = 0.0
-        self.checked = 0.0
 
     def open(self) -> Any:
         from kg.store import Store, StoreError
 
-        now = time.monotonic()
-        if self.store is not None and now - self.checked < CHECK_EVERY:
-            return self.store
-        self.checked = now
+        # looked at for every query (two stats, microseconds): an answer is then never
+        # older than the web process's view of the data, so the response cache
+        # (web/responsecache.py) cannot keep an answer from before an ingest it has seen
         stamp = _stamp(self.data)
         if self.store is None or stamp != self.stamp:
             if self.store is not None:

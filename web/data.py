@@ -153,9 +153,13 @@ def _open() -> dict[str, Any]:
     now = time.monotonic()
     with _lock:
         entry = _cache.get(key)
-        if entry is None or (
-            now - entry["checked"] > CHECK_EVERY and _stamp(data) != entry["stamp"]
-        ):
+        stale = entry is None
+        # the data directory is looked at once a CHECK_EVERY, counted from the last
+        # look (not the last request: a busy server must still see a new ingest)
+        if entry is not None and now - entry["checked"] > CHECK_EVERY:
+            entry["checked"] = now
+            stale = _stamp(data) != entry["stamp"]
+        if entry is None or stale:
             from kg.indexing import open_index
             from kg.store import open_store
             from web.responsecache import ResponseCache
@@ -171,13 +175,13 @@ def _open() -> dict[str, Any]:
                 "memo_lock": threading.Lock(),
                 "memo_pending": {},
                 "responses": ResponseCache(),
+                "checked": now,
             }
             _cache[key] = entry
             app = current_app._get_current_object()  # type: ignore[attr-defined]
             threading.Thread(
                 target=_warm, args=(app, entry), daemon=True, name="govkg-warm"
             ).start()
-        entry["checked"] = now
     g.govkg = entry
     return entry
 

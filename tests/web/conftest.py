@@ -53,6 +53,16 @@ def client(corpus_app):
     return corpus_app.test_client()
 
 
+@pytest.fixture
+def uncached_client(corpus_app):
+    """A client whose every request asks for a fresh answer (Cache-Control: no-cache),
+    for tests that change the code's limits with monkeypatch: the per-process response
+    cache (web/responsecache.py) would otherwise answer with a page made before."""
+    fresh = corpus_app.test_client()
+    fresh.environ_base["HTTP_CACHE_CONTROL"] = "no-cache"
+    return fresh
+
+
 @pytest.fixture(scope="session")
 def hostile_app(tmp_path_factory: pytest.TempPathFactory):
     from kg.pipeline import ingest_paths

@@ -411,19 +411,19 @@ def test_stored_html_source_is_sandboxed(hostile, hostile_app):
         assert response.headers["Content-Security-Policy"].startswith("sandbox")
 
 
-def test_person_page_lists_come_in_pages(client, monkeypatch):
+def test_person_page_lists_come_in_pages(uncached_client, monkeypatch):
     """A person's long lists show a page at a time, with next and previous links that
     move one list and keep the others where they are."""
     from web.views import entities
 
     monkeypatch.setattr(entities, "PERSON_LIST", 1)
-    first = client.get("/api/id/person/richard-cooper").get_json()
+    first = uncached_client.get("/api/id/person/richard-cooper").get_json()
     assert len(first["statements"]) == 1
     paging = first["pagination"]["statements"]
     assert paging["previous"] is None
     assert paging["next"] == "/api/id/person/richard-cooper?statements_page=2#statements"
 
-    html = client.get("/id/person/richard-cooper?meetings_page=1").get_data(as_text=True)
+    html = uncached_client.get("/id/person/richard-cooper?meetings_page=1").get_data(as_text=True)
     nav = re.search(r'<nav aria-label="Pages of statements">.*?</nav>', html, re.S)
     assert nav, "the statements have a pager"
     assert 'href="/id/person/richard-cooper?meetings_page=1&amp;statements_page=2#statements"' in (
@@ -431,7 +431,7 @@ def test_person_page_lists_come_in_pages(client, monkeypatch):
     )
     assert 'id="statements"' in html
 
-    second = client.get(urlsplit(paging["next"]).path + "?statements_page=2").get_json()
+    second = uncached_client.get(urlsplit(paging["next"]).path + "?statements_page=2").get_json()
     assert len(second["statements"]) == 1
     assert second["statements"][0]["iri"] != first["statements"][0]["iri"]
     assert second["pagination"]["statements"]["previous"] == (
@@ -461,23 +461,23 @@ def test_meetings_list_is_newest_first_and_pages(client):
 
 
 @pytest.mark.parametrize("url", ["/api/id/place/hindlip", "/api/id/topic/domestic-abuse"])
-def test_latest_mentions_are_newest_first_and_capped(client, monkeypatch, url):
+def test_latest_mentions_are_newest_first_and_capped(uncached_client, monkeypatch, url):
     """The latest mentions are the newest paragraphs, at most MENTIONS of them, while
     the timeline still counts every mention, and every mention links to its paragraph."""
     from web.views import entities
 
-    everything = client.get(url).get_json()
+    everything = uncached_client.get(url).get_json()
     paragraphs = everything["paragraphs"]
     assert paragraphs and len(paragraphs) <= entities.MENTIONS
     dates = [p["meeting"]["date"] for p in paragraphs]
     assert dates == sorted(dates, reverse=True)
     assert sum(t["count"] for t in everything["timeline"]) >= len(paragraphs)
     for p in paragraphs:
-        page = client.get(p["url"].split("#")[0]).get_data(as_text=True)
+        page = uncached_client.get(p["url"].split("#")[0]).get_data(as_text=True)
         assert f'id="{p["url"].split("#")[1]}"' in page
 
     monkeypatch.setattr(entities, "MENTIONS", 1)
-    capped = client.get(url).get_json()
+    capped = uncached_client.get(url).get_json()
     assert [p["iri"] for p in capped["paragraphs"]] == [paragraphs[0]["iri"]]
     assert capped["timeline"] == everything["timeline"]
 
@@ -490,7 +490,9 @@ def test_topic_meetings_newest_first(client):
 
 
 @pytest.mark.parametrize("window", [1, 2, 5])
-def test_latest_mentions_same_whichever_meetings_are_asked_first(client, monkeypatch, window):
+def test_latest_mentions_same_whichever_meetings_are_asked_first(
+    uncached_client, monkeypatch, window
+):
     """The newest meetings are searched first; the list is the same as from all."""
     from web.views import entities
 
@@ -500,8 +502,8 @@ def test_latest_mentions_same_whichever_meetings_are_asked_first(client, monkeyp
         "/api/id/org/west-mercia-police",
     ]
     monkeypatch.setattr(entities, "MENTIONS_WINDOW", 10**6)
-    full = {u: client.get(u).get_json()["paragraphs"] for u in urls}
+    full = {u: uncached_client.get(u).get_json()["paragraphs"] for u in urls}
     monkeypatch.setattr(entities, "MENTIONS_WINDOW", window)
     monkeypatch.setattr(entities, "MENTIONS", 1)
     for u in urls:
-        assert client.get(u).get_json()["paragraphs"] == full[u][:1]
+        assert uncached_client.get(u).get_json()["paragraphs"] == full[u][:1]
