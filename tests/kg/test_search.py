@@ -265,6 +265,24 @@ def test_ingest_keeps_index_in_step(data):
             assert search(ix, "Hereford custody").total
 
 
+def test_new_documents_one_ingest_after_another_are_indexed_once(data):
+    """A new document's units are added without deleting first (it has none); a copy
+    of it under another name, and its bytes ingested again, add nothing twice."""
+    path, src = data
+    with Store(path) as store:
+        ingest_paths([src / "tintern.txt"], store)
+        copy = src / "copy-of-wm.txt"
+        shutil.copy(src / WM, copy)
+        ingest_paths([src / WM, copy], store)
+        ingest_paths([src / WM], store)
+        with open_index(store) as ix:
+            agree = agreement(store, ix)
+            assert agree.agree and agree.index_documents == 2
+            assert agree.index_units == agree.store_units
+            hits = search(ix, '"Hereford custody block"', per_page=100, facets=False)
+            assert hits.total and len({h.id for h in hits.hits}) == len(hits.hits)
+
+
 def test_replacing_a_file_replaces_its_units(data):
     path, src = data
     with Store(path) as store:
