@@ -530,7 +530,9 @@ class _Evaluator:
             try:
                 self.store = Store(self.data, read_only=True)
             except StoreError as exc:
-                raise ServiceUnavailable(str(exc)) from exc
+                # said to a web client too: the server's own path is left out
+                problem = str(exc).removeprefix(str(self.data))
+                raise ServiceUnavailable(f"the data directory{problem}") from exc
             self.stamp = stamp
         return self.store
 

@@ -11,11 +11,17 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
+from kg.index import SearchIndexError
+from kg.store import StoreError
 from web.render import wants_json
 
 INTERNAL = "Something went wrong on our side."
+UNAVAILABLE = (
+    "The data is not available: the data directory has no store or no search index "
+    "(the server's log says which, and the command that makes it)."
+)
 
 
 def error_data(status: int, message: str) -> dict[str, Any]:
@@ -33,7 +39,7 @@ def init_app(app: Flask) -> None:
     def http_error(exc: HTTPException) -> Any:
         status = exc.code or 500
         message = exc.description or exc.name
-        if status >= 500 and not isinstance(exc, InternalServerError):
+        if status >= 500 and not isinstance(exc, (InternalServerError, _Unavailable)):
             message = exc.name  # a 5xx raised by a view says no more than its name
         data = error_data(status, message)
         try:
@@ -46,7 +52,19 @@ def init_app(app: Flask) -> None:
             app.logger.exception("the error page failed")
             return Response(f"{status} {exc.name}: {message}\n", status, mimetype="text/plain")
 
+    @app.errorhandler(StoreError)
+    @app.errorhandler(SearchIndexError)
+    def no_data(exc: Exception) -> Any:
+        # the operator's problem, not a bug: one line in the log (its message names the
+        # directory and the fix), a 503 without the server's paths for the client
+        app.logger.error("%s", exc)
+        return http_error(_Unavailable(UNAVAILABLE))
+
     @app.errorhandler(Exception)
     def unexpected(exc: Exception) -> Any:
         app.logger.exception("unhandled error")
         return http_error(InternalServerError(INTERNAL))
+
+
+class _Unavailable(ServiceUnavailable):
+    """A 503 whose description is shown (werkzeug's own says only "try again later")."""
