@@ -85,7 +85,7 @@ SPARQL_ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, *
 class Client:
     """One keep-alive connection; reconnects when the server closes it."""
 
-    def __init__(self, base_url: str, timeout: float = 60.0) -> None:
+    def __init__(self, base_url: str, timeout: float = 60.0, *, fresh: bool = False) -> None:
         parts = urlsplit(base_url)
         self.host, self.port = parts.hostname or "127.0.0.1", parts.port or 80
         self.prefix = parts.path.rstrip("/")
@@ -93,13 +93,17 @@ class Client:
         self.conn: http.client.HTTPConnection | None = None
         self.cache_hits = 0
         """Answers served from govkg's response cache (X-GovKG-Cache: hit)."""
+        self.headers = {"Cache-Control": "no-cache"} if fresh else {}
+        """`fresh`: every answer computed again (the response cache is not asked)."""
 
     def get(self, path: str, accept: str = "text/html") -> tuple[int, bytes]:
         for attempt in (1, 2):
             if self.conn is None:
                 self.conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
             try:
-                self.conn.request("GET", self.prefix + path, headers={"Accept": accept})
+                self.conn.request(
+                    "GET", self.prefix + path, headers={"Accept": accept, **self.headers}
+                )
                 response = self.conn.getresponse()
                 body = response.read()
                 self.cache_hits += response.getheader("X-GovKG-Cache") == "hit"
@@ -226,6 +230,7 @@ def run_load(
     urls: dict[str, list[str]] | None = None,
     explosive: bool = False,
     seed: int = 1,
+    fresh: bool = False,
 ) -> dict:
     """`clients` threads send requests back to back to `base_url` for `seconds`.
 
@@ -233,6 +238,8 @@ def run_load(
     topic, place, tracker, sparql); kinds without URLs in the data are left out. With
     `explosive`, one more thread keeps a cross-join SPARQL query running (it ends at the
     server's time limit, 503, and is sent again); it is not counted with the others.
+    With `fresh`, every request asks for a fresh answer (`Cache-Control: no-cache`): what
+    the pages cost to compute, not what the response cache makes of a repeated URL.
 
     Returns {"clients", "seconds", "requests", "errors", "rps", "error_samples": [...],
     "kinds": {kind: {"requests", "errors", "p50_ms", "p95_ms", "max_ms"}}, "page": {...}
@@ -258,7 +265,7 @@ def run_load(
 
     def worker(n: int) -> None:
         rng = random.Random(seed * 1000 + n)
-        client = Client(base_url)
+        client = Client(base_url, fresh=fresh)
         mine: dict[str, list[float]] = {k: [] for k in kinds}
         bad: dict[str, int] = {k: 0 for k in kinds}
         start_gate.wait()
@@ -430,6 +437,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--no-explosive", action="store_true", help="skip the second run")
     parser.add_argument(
+        "--fresh",
+        action="store_true",
+        help="send Cache-Control: no-cache: every page computed, none from the response cache",
+    )
+    parser.add_argument(
         "--small", action="store_true", help="CI size: 8 clients, 8 s, over samples/"
     )
     parser.add_argument("--json", type=Path, help="also write the results here")
@@ -460,11 +472,13 @@ def main(argv: list[str] | None = None) -> int:
         # warm the caches (search facet tables, tracker, per-page memos) as a first
         # visitor would, so that the two measured runs compare like with like
         run_load(base, min(8, args.clients), min(10.0, max(2.0, args.seconds / 4)), urls=urls)
-        plain = run_load(base, args.clients, args.seconds, urls=urls)
+        plain = run_load(base, args.clients, args.seconds, urls=urls, fresh=args.fresh)
         _print("mix", plain)
         out = {"plain": plain}
         if not args.no_explosive:
-            boom = run_load(base, args.clients, args.seconds, urls=urls, explosive=True)
+            boom = run_load(
+                base, args.clients, args.seconds, urls=urls, explosive=True, fresh=args.fresh
+            )
             _print("mix + one explosive SPARQL query", boom)
             print(
                 f"  explosive query: sent {boom['explosive']['sent']}, "

@@ -249,8 +249,8 @@ def free_port() -> int:
     return sparql_bench.free_port()
 
 
-def _page_load(base: str, args: argparse.Namespace) -> dict[str, Any]:
-    load = load_bench.run_load(base, args.clients, args.load_seconds)
+def _page_load(base: str, args: argparse.Namespace, *, fresh: bool = False) -> dict[str, Any]:
+    load = load_bench.run_load(base, args.clients, args.load_seconds, fresh=fresh)
     page = load.get("page", {})
     log(
         f"  {load.get('requests')} requests, errors {load.get('errors')}, "
@@ -309,6 +309,9 @@ def serve_and_load(data: Path, args: argparse.Namespace) -> dict[str, Any]:
         if args.load_seconds > 0:
             log(f"page load, warm: {args.clients} clients, {args.load_seconds:g} s")
             out["load"] = _page_load(base, args)
+            # the same with every answer computed: what a URL nobody asked for lately costs
+            log(f"page load, warm, no-cache: {args.clients} clients, {args.load_seconds:g} s")
+            out["load_fresh"] = _page_load(base, args, fresh=True)
     finally:
         load_bench.stop(proc)
         logf.close()
@@ -441,7 +444,11 @@ def table(r: dict[str, Any]) -> str:
     )
     if sv.get("warm_s") is not None:
         rows.append(("every server process warm (spawn → warm-up done)", f"{sv['warm_s']} s", ""))
-    for key, when, judged in (("load_cold", "right after start", False), ("load", "warm", True)):
+    for key, when, judged in (
+        ("load_cold", "right after start", False),
+        ("load", "warm", True),
+        ("load_fresh", "warm, every answer computed (no-cache)", False),
+    ):
         load_r = sv.get(key) or {}
         if "page" in load_r:
             p = load_r["page"]
