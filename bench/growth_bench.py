@@ -378,12 +378,20 @@ def _per_meeting(r: dict[str, Any], key: str) -> float | None:
     return round(v * 1000 / r["meetings"], 2) if v is not None else None
 
 
+def _or_none(get: Any, result: dict[str, Any]) -> Any:
+    """get(result), or None where a run stopped before measuring it (a saved partial run)."""
+    try:
+        return get(result)
+    except (KeyError, TypeError):
+        return None
+
+
 def rows_of(results: list[dict[str, Any]], text_search: set[str]) -> list[tuple[str, list[Any]]]:
     """(measure, value per size) for the table and for the growth ratios."""
     rows: list[tuple[str, list[Any]]] = []
 
     def add(name: str, get: Any) -> None:
-        rows.append((name, [get(r) for r in results]))
+        rows.append((name, [_or_none(get, r) for r in results]))
 
     add("meetings", lambda r: r["meetings"])
     add("bodies (series)", lambda r: r["bodies"])
